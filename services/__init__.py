@@ -1,0 +1,1 @@
+"""Agora's four services: ingest, classify, respond, metrics."""

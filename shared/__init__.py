@@ -1,0 +1,1 @@
+"""Agora's platform package: contracts between services and the mechanics they share."""

@@ -1,0 +1,228 @@
+"""The one Kafka mechanics module: broker factory, consumer options, dead letters, topics."""
+
+import asyncio
+import logging
+import traceback
+from collections.abc import Awaitable, Callable, Iterable
+from types import TracebackType
+from typing import Any
+
+from aiokafka import AIOKafkaConsumer, ConsumerRecord, TopicPartition
+from aiokafka.admin import AIOKafkaAdminClient, NewTopic
+from aiokafka.errors import KafkaError, TopicAlreadyExistsError
+from faststream import AckPolicy, BaseMiddleware
+from faststream.kafka import KafkaBroker
+from faststream.kafka.opentelemetry import KafkaTelemetryMiddleware
+from faststream.kafka.prometheus import KafkaPrometheusMiddleware
+from faststream.message import StreamMessage
+from prometheus_client import Counter
+from pymongo.errors import ConnectionFailure, OperationFailure
+
+from shared.settings import KafkaSettings
+from shared.telemetry import Telemetry
+from shared.topics import Topic, dlq_topic
+
+log = logging.getLogger(__name__)
+
+# tansu never answers a waiting fetch early: a short wait keeps each hop at a few ms.
+FETCH_MAX_WAIT_MS = 20
+# Notice recreated topics and a restarted broker within seconds, not minutes.
+METADATA_MAX_AGE_MS = 3000
+
+TRANSIENT_ERRORS: tuple[type[BaseException], ...] = (
+    ConnectionFailure,
+    OperationFailure,
+    KafkaError,
+    TimeoutError,
+    OSError,
+)
+RETRY_DELAYS_S = (0.1, 0.5, 2.0)
+
+
+def consumer_options(*, group: str) -> dict[str, Any]:
+    """Subscriber options every consumer uses: commit only after the handler succeeded."""
+    return {
+        "group_id": group,
+        "auto_offset_reset": "earliest",
+        "ack_policy": AckPolicy.NACK_ON_ERROR,
+        "fetch_max_wait_ms": FETCH_MAX_WAIT_MS,
+        "session_timeout_ms": 10_000,
+        "heartbeat_interval_ms": 1_000,
+    }
+
+
+class DeadLetters:
+    """Broker middleware factory: permanent failures go to ``<topic>.dlq.<group>``.
+
+    Transient failures (database or broker unreachable) are retried with a bounded backoff and
+    then re-raised, so the subscriber nacks: the partition waits and nothing is lost.
+    """
+
+    def __init__(self, telemetry: Telemetry) -> None:
+        self.broker: KafkaBroker | None = None
+        self.dead_lettered = Counter(
+            "agora_dead_lettered_total",
+            "Messages sent to a dead-letter topic.",
+            ["topic", "group", "error"],
+            registry=telemetry.registry,
+        )
+
+    def __call__(self, msg: Any, /, *, context: Any) -> "_DeadLetterScope":
+        return _DeadLetterScope(msg, context=context, owner=self)
+
+
+class _DeadLetterScope(BaseMiddleware):
+    def __init__(self, msg: Any, /, *, context: Any, owner: DeadLetters) -> None:
+        super().__init__(msg, context=context)
+        self.owner = owner
+
+    async def consume_scope(self, call_next: Any, msg: StreamMessage[Any]) -> Any:
+        for delay in RETRY_DELAYS_S:
+            try:
+                return await call_next(msg)
+            except TRANSIENT_ERRORS as error:
+                log.warning("handler_transient_failure", extra={"error": type(error).__name__})
+                await asyncio.sleep(delay)
+        return await call_next(msg)
+
+    async def after_processed(
+        self,
+        exc_type: type[BaseException] | None = None,
+        exc_val: BaseException | None = None,
+        exc_tb: TracebackType | None = None,
+    ) -> bool:
+        if exc_val is None or isinstance(exc_val, TRANSIENT_ERRORS | asyncio.CancelledError):
+            return False
+        record = self.msg
+        if not isinstance(record, ConsumerRecord) or self.owner.broker is None:
+            return False
+        handler = self.context.get_local("handler_")
+        group = getattr(handler, "group_id", None) or "nogroup"
+        error = type(exc_val).__name__
+        headers = {k: v.decode(errors="replace") for k, v in (record.headers or ())}
+        headers |= {
+            "x-agora-dlq-error": error,
+            "x-agora-dlq-detail": "".join(traceback.format_exception_only(exc_val))[:2000],
+            "x-agora-dlq-source-topic": record.topic,
+            "x-agora-dlq-source-partition": str(record.partition),
+            "x-agora-dlq-source-offset": str(record.offset),
+        }
+        await self.owner.broker.publish(
+            record.value, topic=dlq_topic(record.topic, group), key=record.key, headers=headers
+        )
+        self.owner.dead_lettered.labels(record.topic, group, error).inc()
+        log.error(
+            "message_dead_lettered", extra={"topic": record.topic, "group": group, "error": error}
+        )
+        return True
+
+
+def build_broker(settings: KafkaSettings, *, telemetry: Telemetry) -> KafkaBroker:
+    """A broker with tracing, Prometheus and dead-letter middlewares; connects on ``start``."""
+    dead_letters = DeadLetters(telemetry)
+    broker = KafkaBroker(
+        settings.bootstrap_servers,
+        client_id=f"agora-{telemetry.service}",
+        metadata_max_age_ms=METADATA_MAX_AGE_MS,
+        request_timeout_ms=10_000,
+        retry_backoff_ms=200,
+        acks="all",
+        middlewares=[
+            KafkaTelemetryMiddleware(tracer_provider=telemetry.tracer_provider),
+            KafkaPrometheusMiddleware(
+                registry=telemetry.registry,
+                app_name=telemetry.service,
+                metrics_prefix="agora_faststream",
+            ),
+            dead_letters,
+        ],
+        logger=logging.getLogger(f"agora.{telemetry.service}.bus"),
+        graceful_timeout=10.0,
+    )
+    dead_letters.broker = broker
+    return broker
+
+
+async def ensure_topics(
+    settings: KafkaSettings, topics: Iterable[str] = tuple(Topic)
+) -> list[str]:
+    """Create the topics that do not exist yet; returns the ones created. Idempotent."""
+    admin = AIOKafkaAdminClient(
+        bootstrap_servers=settings.bootstrap_servers, request_timeout_ms=10_000
+    )
+    await admin.start()
+    created = []
+    try:
+        existing = set(await admin.list_topics())
+        missing = [t for t in topics if t not in existing]
+        for topic in missing:
+            try:
+                await admin.create_topics(
+                    [NewTopic(topic, num_partitions=settings.partitions, replication_factor=1)]
+                )
+                created.append(topic)
+            except TopicAlreadyExistsError:
+                pass
+    finally:
+        await admin.close()
+    return created
+
+
+class BrokerProbe:
+    """Reads the broker's identity for the outbox relay and answers readiness probes."""
+
+    def __init__(self, settings: KafkaSettings, topics: Iterable[str] = tuple(Topic)) -> None:
+        self.settings = settings
+        self.topics = tuple(topics)
+        self._admin: AIOKafkaAdminClient | None = None
+        self._consumer: AIOKafkaConsumer | None = None
+
+    async def start(self) -> None:
+        self._admin = AIOKafkaAdminClient(
+            bootstrap_servers=self.settings.bootstrap_servers, request_timeout_ms=5_000
+        )
+        self._consumer = AIOKafkaConsumer(
+            bootstrap_servers=self.settings.bootstrap_servers,
+            enable_auto_commit=False,
+            metadata_max_age_ms=METADATA_MAX_AGE_MS,
+            request_timeout_ms=5_000,
+        )
+        await self._admin.start()
+        await self._consumer.start()
+
+    async def stop(self) -> None:
+        if self._consumer is not None:
+            await self._consumer.stop()
+        if self._admin is not None:
+            await self._admin.close()
+
+    async def identify(self) -> "BrokerIdentity":
+        from shared.outbox import BrokerIdentity  # noqa: PLC0415
+
+        assert self._admin is not None and self._consumer is not None
+        cluster = await self._admin.describe_cluster()
+        partitions = []
+        for topic in self.topics:
+            for p in self._consumer.partitions_for_topic(topic) or ():
+                partitions.append(TopicPartition(topic, p))
+        ends = await self._consumer.end_offsets(partitions) if partitions else {}
+        return BrokerIdentity(
+            cluster_id=str(cluster.get("cluster_id")),
+            end_offsets={f"{tp.topic}:{tp.partition}": off for tp, off in ends.items()},
+        )
+
+    async def ping(self) -> None:
+        assert self._admin is not None
+        await self._admin.describe_cluster()
+
+
+def kafka_publisher(broker: KafkaBroker) -> Callable[[str, bytes, bytes], Awaitable[tuple[str, int]]]:
+    """Publish raw JSON bytes; returns the record's "topic:partition" and offset."""
+
+    async def publish(topic: str, key: bytes, value: bytes) -> tuple[str, int]:
+        meta = await broker.publish(
+            value, topic=topic, key=key, headers={"content-type": "application/json"}
+        )
+        return f"{meta.topic}:{meta.partition}", meta.offset
+
+    return publish

@@ -1,0 +1,27 @@
+"""Agency configuration (``agora.yaml``): models and the loader."""
+
+from shared.config.loader import ConfigError, load_config, parse_config
+from shared.config.models import (
+    Agency,
+    AgoraConfig,
+    Connection,
+    KeywordRule,
+    Match,
+    RoutingRule,
+    SlaPolicy,
+    Team,
+)
+
+__all__ = [
+    "Agency",
+    "AgoraConfig",
+    "ConfigError",
+    "Connection",
+    "KeywordRule",
+    "Match",
+    "RoutingRule",
+    "SlaPolicy",
+    "Team",
+    "load_config",
+    "parse_config",
+]

@@ -1,0 +1,192 @@
+"""The agency configuration (``agora.yaml``): pure pydantic models, strict about keys."""
+
+import re
+from datetime import timedelta
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_validator
+
+ConnectionType = Literal["meta", "telegram", "twilio", "mastodon", "x", "email", "open311", "generic"]
+Priority = Literal["urgent", "high", "normal", "low"]
+
+_DURATION = re.compile(r"^\s*(\d+)\s*([smhd])\s*$")
+_UNITS = {"s": "seconds", "m": "minutes", "h": "hours", "d": "days"}
+
+
+def parse_duration(value: object) -> timedelta:
+    """``"15m"``, ``"4h"``, ``"3d"``, ``"30s"`` or a number of seconds."""
+    if isinstance(value, timedelta):
+        return value
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return timedelta(seconds=value)
+    match = _DURATION.match(str(value))
+    if not match:
+        raise ValueError(f"expected a duration like 15m, 4h or 3d, got {value!r}")
+    return timedelta(**{_UNITS[match[2]]: int(match[1])})
+
+
+Duration = Annotated[timedelta, BeforeValidator(parse_duration)]
+
+
+def _as_list(value: object) -> object:
+    return [value] if isinstance(value, str) else value
+
+
+StrOrList = Annotated[list[str], BeforeValidator(_as_list)]
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+# Which secret environment variables each connection type needs.
+REQUIRED_SECRETS: dict[str, tuple[str, ...]] = {
+    "meta": ("app_secret_env", "verify_token_env"),
+    "telegram": ("secret_token_env",),
+    "twilio": ("auth_token_env",),
+    "mastodon": ("secret_env",),
+    "x": ("consumer_secret_env",),
+    "email": ("secret_env",),
+    "open311": ("api_keys_env",),
+    "generic": ("secret_env",),
+}
+
+
+class Connection(Strict):
+    """A platform account; secrets are named by environment variable, never written here."""
+
+    id: str = Field(pattern=r"^[a-z0-9][a-z0-9_-]{0,62}$")
+    channel: ConnectionType
+    secret_env: str | None = None
+    app_secret_env: str | None = None
+    verify_token_env: str | None = None
+    secret_token_env: str | None = None
+    auth_token_env: str | None = None
+    consumer_secret_env: str | None = None
+    api_keys_env: str | None = None
+    public_url: str | None = None
+    rate_limit_per_s: float = Field(default=50.0, gt=0)
+
+    @model_validator(mode="after")
+    def _needs_its_secrets(self) -> "Connection":
+        missing = [f for f in REQUIRED_SECRETS[self.channel] if getattr(self, f) is None]
+        if missing:
+            raise ValueError(f"a {self.channel} connection needs {', '.join(missing)}")
+        return self
+
+
+class Team(Strict):
+    id: str
+    name: str
+    languages: list[str] = []
+    members: list[str] = []
+
+
+class SlaPolicy(Strict):
+    first_response: Duration
+    resolution: Duration
+    business_hours: str | None = None
+
+
+class Match(Strict):
+    """Conditions of a routing rule: every key given must match (a list means any of)."""
+
+    topic: StrOrList | None = None
+    intent: StrOrList | None = None
+    urgency: StrOrList | None = None
+    sentiment: StrOrList | None = None
+    language: StrOrList | None = None
+    channel: StrOrList | None = None
+    connection: StrOrList | None = None
+    toxicity: StrOrList | None = None
+    misinformation: StrOrList | None = None
+    keywords: StrOrList | None = None
+
+
+class RoutingRule(Strict):
+    name: str | None = None
+    when: Match | None = None
+    default: bool = False
+    team: str
+    priority: Priority = "normal"
+    sla: str | None = None
+    tags: list[str] = []
+
+    @model_validator(mode="after")
+    def _default_or_when(self) -> "RoutingRule":
+        if self.default == (self.when is not None):
+            raise ValueError("a rule has either 'when' conditions or 'default: true'")
+        return self
+
+    def label(self, index: int) -> str:
+        return self.name or ("default" if self.default else f"rule {index + 1}")
+
+
+class KeywordRule(Strict):
+    """An agency's own classifier rule: any keyword present sets ``dimension`` to ``label``."""
+
+    dimension: Literal["topic", "intent", "sentiment", "urgency"]
+    label: str
+    keywords: StrOrList
+
+
+class Agency(Strict):
+    id: str = Field(pattern=r"^[a-z0-9][a-z0-9_-]{0,62}$")
+    name: str
+    languages: list[str] = ["fr", "en"]
+    timezone: str = "UTC"
+    connections: list[Connection] = []
+    teams: list[Team]
+    sla: dict[str, SlaPolicy] = {}
+    routing: list[RoutingRule]
+    classifier_rules: list[KeywordRule] = []
+    reopen_within: Duration = timedelta(days=7)
+
+    @model_validator(mode="after")
+    def _references_resolve(self) -> "Agency":
+        teams = {t.id for t in self.teams}
+        if len(teams) != len(self.teams):
+            raise ValueError("team ids must be unique")
+        connections = [c.id for c in self.connections]
+        if len(set(connections)) != len(connections):
+            raise ValueError("connection ids must be unique")
+        if not any(rule.default for rule in self.routing):
+            raise ValueError("@routing: a default rule is required ({default: true, team: ...})")
+        if not self.routing[-1].default:
+            raise ValueError(
+                f"@routing.{len(self.routing) - 1}: the default rule must come last"
+                " (first match wins)"
+            )
+        for index, rule in enumerate(self.routing):
+            if rule.team not in teams:
+                raise ValueError(f"@routing.{index}.team: unknown team {rule.team!r}")
+            policy = rule.sla or rule.priority
+            if self.sla and policy not in self.sla:
+                raise ValueError(f"@routing.{index}: no SLA policy named {policy!r}")
+        return self
+
+    def connection(self, connection_id: str) -> Connection | None:
+        return next((c for c in self.connections if c.id == connection_id), None)
+
+
+class AgoraConfig(Strict):
+    agencies: list[Agency] = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _unique_ids(self) -> "AgoraConfig":
+        ids = [a.id for a in self.agencies]
+        if len(set(ids)) != len(ids):
+            raise ValueError("agency ids must be unique")
+        connections = [c.id for a in self.agencies for c in a.connections]
+        if len(set(connections)) != len(connections):
+            raise ValueError("connection ids must be unique across agencies")
+        return self
+
+    def agency(self, agency_id: str) -> Agency | None:
+        return next((a for a in self.agencies if a.id == agency_id), None)
+
+    def find_connection(self, connection_id: str) -> tuple[Agency, Connection] | None:
+        for agency in self.agencies:
+            if (connection := agency.connection(connection_id)) is not None:
+                return agency, connection
+        return None

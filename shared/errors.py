@@ -1,0 +1,67 @@
+"""Agora's error tree; ``shared.http`` alone maps it to HTTP responses.
+
+    AgoraError(code, detail)
+    ├── InvalidInput           400 (422 for a body that fails validation)
+    ├── Unauthorized           401
+    ├── Forbidden              403
+    ├── NotFound               404
+    ├── Conflict               409  (carries the current state)
+    ├── PayloadTooLarge        413
+    ├── UnsupportedMediaType   415
+    ├── RateLimited            429  (carries Retry-After)
+    └── Unavailable            503
+
+Domain code raises these and never knows a status code.
+"""
+
+from typing import Any, ClassVar
+
+
+class AgoraError(Exception):
+    status: ClassVar[int] = 500
+
+    def __init__(self, code: str, detail: str, *, extra: dict[str, Any] | None = None) -> None:
+        super().__init__(f"{code}: {detail}")
+        self.code = code
+        self.detail = detail
+        self.extra = extra or {}
+
+
+class InvalidInput(AgoraError):
+    status = 400
+
+
+class Unauthorized(AgoraError):
+    status = 401
+
+
+class Forbidden(AgoraError):
+    status = 403
+
+
+class NotFound(AgoraError):
+    status = 404
+
+
+class Conflict(AgoraError):
+    status = 409
+
+
+class PayloadTooLarge(AgoraError):
+    status = 413
+
+
+class UnsupportedMediaType(AgoraError):
+    status = 415
+
+
+class RateLimited(AgoraError):
+    status = 429
+
+    def __init__(self, code: str, detail: str, *, retry_after_s: int) -> None:
+        super().__init__(code, detail)
+        self.retry_after_s = retry_after_s
+
+
+class Unavailable(AgoraError):
+    status = 503

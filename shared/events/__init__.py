@@ -1,0 +1,52 @@
+"""Event contracts between services: frozen pydantic models, one module per stream."""
+
+from shared.events.cases import (
+    CaseAssigned,
+    CaseEvent,
+    CaseOpened,
+    CaseReopened,
+    CaseResolved,
+    CaseRouted,
+    InteractionThreaded,
+    ReplyPosted,
+)
+from shared.events.envelope import Event
+from shared.events.interactions import (
+    Attachment,
+    Author,
+    Channel,
+    Classification,
+    Interaction,
+    InteractionClassified,
+    InteractionReceived,
+    Kind,
+    Location,
+    PersonalDataFinding,
+    Verdict,
+)
+from shared.events.responses import ReplyDelivered, SendReply
+
+__all__ = [
+    "Attachment",
+    "Author",
+    "CaseAssigned",
+    "CaseEvent",
+    "CaseOpened",
+    "CaseReopened",
+    "CaseResolved",
+    "CaseRouted",
+    "Channel",
+    "Classification",
+    "Event",
+    "Interaction",
+    "InteractionClassified",
+    "InteractionReceived",
+    "InteractionThreaded",
+    "Kind",
+    "Location",
+    "PersonalDataFinding",
+    "ReplyDelivered",
+    "ReplyPosted",
+    "SendReply",
+    "Verdict",
+]

@@ -1,0 +1,231 @@
+"""Transactional outbox: events are stored with the state change, then published.
+
+A service writes each pending event into the ``_outbox`` array of the very document whose state
+it changes (one atomic write), then calls ``Outbox.publish`` at once. Published events leave the
+document for the ``outbox_published`` log (batched, in the background). A sweep publishes what a
+crash left behind. Because the embedded broker keeps its log in memory, the relay also watches
+the broker's identity (cluster id, and partition end offsets falling below what it published):
+on a new broker it re-publishes every event published since the previous broker started.
+Consumers are idempotent, so repeats are harmless; on Apache Kafka the replay never triggers.
+"""
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from pymongo import ASCENDING, UpdateOne
+from pymongo.errors import BulkWriteError
+
+from shared.events import Event
+from shared.mongo import Database, Document
+from shared.topics import Topic
+
+log = logging.getLogger(__name__)
+
+PUBLISHED = "outbox_published"
+BROKER_STATE = "outbox_broker"
+OUTBOX_FIELD = "_outbox"
+
+
+@dataclass(frozen=True)
+class BrokerIdentity:
+    """Who the relay is talking to: a new cluster id or shrunk offsets mean a new broker."""
+
+    cluster_id: str
+    end_offsets: dict[str, int]  # "topic:partition" -> next offset
+
+
+# Publishes (topic, key, value) and returns "topic:partition" and the record's offset.
+Publish = Callable[[str, bytes, bytes], Awaitable[tuple[str, int]]]
+
+
+def outbox_entry(event: Event, *, topic: Topic, key: str, now: datetime) -> Document:
+    """The sub-document to store in ``_outbox`` alongside the state change."""
+    return {
+        "event_id": str(event.event_id),
+        "topic": str(topic),
+        "key": key,
+        "value": event.model_dump_json(),
+        "created_at": now,
+    }
+
+
+class Outbox:
+    """Publishes outbox entries of a service's collections and keeps the published log."""
+
+    def __init__(
+        self,
+        db: Database,
+        *,
+        collections: Sequence[str],
+        publish: Publish,
+        identify: Callable[[], Awaitable[BrokerIdentity]],
+        clock: Callable[[], datetime],
+        retention: timedelta = timedelta(days=7),
+        sweep_interval_s: float = 2.0,
+    ) -> None:
+        self.db = db
+        self.collections = tuple(collections)
+        self._publish = publish
+        self._identify = identify
+        self._clock = clock
+        self.retention = retention
+        self.sweep_interval_s = sweep_interval_s
+        self._done: list[tuple[str, Any, Document]] = []
+        self._done_event = asyncio.Event()
+        self._max_offsets: dict[str, int] = {}
+        self._tasks: list[asyncio.Task[None]] = []
+
+    async def ensure_indexes(self) -> None:
+        for name in self.collections:
+            await self.db[name].create_index(
+                [(f"{OUTBOX_FIELD}.created_at", ASCENDING)], sparse=True
+            )
+        published = self.db[PUBLISHED]
+        await published.create_index([("published_at", ASCENDING)])
+        await published.create_index(
+            [("expires_at", ASCENDING)], expireAfterSeconds=0, name="retention"
+        )
+
+    async def publish(self, collection: str, doc_id: Any, entries: Sequence[Document]) -> None:
+        """Publish entries now (in order); marking them published happens in the background."""
+        for entry in entries:
+            slot, offset = await self._publish(
+                entry["topic"], entry["key"].encode(), entry["value"].encode()
+            )
+            self._max_offsets[slot] = max(self._max_offsets.get(slot, -1), offset)
+            self._done.append((collection, doc_id, entry))
+        self._done_event.set()
+
+    def start(self) -> None:
+        self._tasks = [
+            asyncio.create_task(self._mark_loop(), name="outbox-mark"),
+            asyncio.create_task(self._watch_loop(), name="outbox-watch"),
+        ]
+
+    async def stop(self) -> None:
+        for task in self._tasks:
+            task.cancel()
+        for task in self._tasks:
+            with contextlib.suppress(asyncio.CancelledError):
+                await task
+        await self._mark_published()
+
+    async def _mark_loop(self) -> None:
+        while True:
+            await self._done_event.wait()
+            self._done_event.clear()
+            try:
+                await self._mark_published()
+            except Exception:
+                log.exception("outbox_mark_failed")
+                await asyncio.sleep(1.0)
+            await asyncio.sleep(0.05)  # group the marks of concurrent requests
+
+    async def _mark_published(self) -> None:
+        done, self._done = self._done, []
+        if not done:
+            return
+        now = self._clock()
+        log_docs = [
+            {
+                "_id": entry["event_id"],
+                "topic": entry["topic"],
+                "key": entry["key"],
+                "value": entry["value"],
+                "created_at": entry["created_at"],
+                "published_at": now,
+                "expires_at": now + self.retention,
+            }
+            for _, _, entry in done
+        ]
+        try:
+            await self.db[PUBLISHED].insert_many(log_docs, ordered=False)
+        except BulkWriteError as error:
+            if any(e.get("code") != 11000 for e in error.details.get("writeErrors", [])):
+                self._done.extend(done)
+                raise
+        by_collection: dict[str, list[UpdateOne]] = {}
+        for collection, doc_id, entry in done:
+            by_collection.setdefault(collection, []).append(
+                UpdateOne(
+                    {"_id": doc_id},
+                    {"$pull": {OUTBOX_FIELD: {"event_id": entry["event_id"]}}},
+                )
+            )
+        for collection, updates in by_collection.items():
+            await self.db[collection].bulk_write(updates, ordered=False)
+
+    async def _watch_loop(self) -> None:
+        while True:
+            try:
+                await self._check_broker()
+                await self.sweep()
+            except Exception as error:
+                log.warning("outbox_relay_waiting", extra={"error": type(error).__name__})
+            await asyncio.sleep(self.sweep_interval_s)
+
+    async def sweep(self, *, older_than: timedelta = timedelta(seconds=3)) -> int:
+        """Publish entries a crash (or a down broker) left behind; returns how many."""
+        cutoff = self._clock() - older_than
+        count = 0
+        for collection in self.collections:
+            cursor = self.db[collection].find(
+                {f"{OUTBOX_FIELD}.created_at": {"$lte": cutoff}},
+                {OUTBOX_FIELD: 1},
+                sort=[(f"{OUTBOX_FIELD}.created_at", ASCENDING)],
+                limit=1000,
+            )
+            for doc in await cursor.to_list(None):
+                entries = sorted(doc.get(OUTBOX_FIELD, []), key=lambda e: e["created_at"])
+                await self.publish(collection, doc["_id"], entries)
+                count += len(entries)
+        if count:
+            log.info("outbox_swept", extra={"count": count})
+        return count
+
+    async def _check_broker(self) -> None:
+        identity = await self._identify()
+        state = await self.db[BROKER_STATE].find_one({"_id": "broker"})
+        now = self._clock()
+        if state is None:
+            await self._remember_broker(identity, since=now)
+            return
+        shrunk = [
+            slot
+            for slot, top in self._max_offsets.items()
+            if identity.end_offsets.get(slot, 0) <= top
+        ]
+        if state["cluster_id"] == identity.cluster_id and not shrunk:
+            return
+        previous_start: datetime = state["since"]
+        log.warning("outbox_new_broker_detected", extra={"count": len(shrunk)})
+        self._max_offsets.clear()
+        replayed = await self.replay(since=previous_start)
+        await self._remember_broker(identity, since=now)
+        log.warning("outbox_replayed", extra={"count": replayed})
+
+    async def _remember_broker(self, identity: BrokerIdentity, *, since: datetime) -> None:
+        await self.db[BROKER_STATE].update_one(
+            {"_id": "broker"},
+            {"$set": {"cluster_id": identity.cluster_id, "since": since}},
+            upsert=True,
+        )
+
+    async def replay(self, *, since: datetime) -> int:
+        """Re-publish, in creation order, every event published since ``since``."""
+        cursor = self.db[PUBLISHED].find(
+            {"published_at": {"$gte": since}}, sort=[("created_at", ASCENDING)]
+        )
+        count = 0
+        async for doc in cursor:
+            slot, offset = await self._publish(
+                doc["topic"], doc["key"].encode(), doc["value"].encode()
+            )
+            self._max_offsets[slot] = max(self._max_offsets.get(slot, -1), offset)
+            count += 1
+        return count
