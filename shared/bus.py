@@ -1,6 +1,7 @@
 """The one Kafka mechanics module: broker factory, consumer options, dead letters, topics."""
 
 import asyncio
+import contextlib
 import logging
 import traceback
 from collections.abc import Awaitable, Callable, Iterable
@@ -46,8 +47,10 @@ def consumer_options(*, group: str) -> dict[str, Any]:
         "auto_offset_reset": "earliest",
         "ack_policy": AckPolicy.NACK_ON_ERROR,
         "fetch_max_wait_ms": FETCH_MAX_WAIT_MS,
-        "session_timeout_ms": 10_000,
-        "heartbeat_interval_ms": 1_000,
+        # tansu holds a JoinGroup for about half the session timeout: 2 s joins in ~1 s and
+        # rejoins within ~1 s after a broker restart.
+        "session_timeout_ms": 2_000,
+        "heartbeat_interval_ms": 300,
     }
 
 
@@ -124,8 +127,8 @@ def build_broker(settings: KafkaSettings, *, telemetry: Telemetry) -> KafkaBroke
         settings.bootstrap_servers,
         client_id=f"agora-{telemetry.service}",
         metadata_max_age_ms=METADATA_MAX_AGE_MS,
-        request_timeout_ms=10_000,
-        retry_backoff_ms=200,
+        request_timeout_ms=15_000,  # well above a group join, or joins time out
+        retry_backoff_ms=100,
         acks="all",
         middlewares=[
             KafkaTelemetryMiddleware(tracer_provider=telemetry.tracer_provider),
@@ -155,14 +158,16 @@ async def ensure_topics(
     try:
         existing = set(await admin.list_topics())
         missing = [t for t in topics if t not in existing]
-        for topic in missing:
-            try:
-                await admin.create_topics(
-                    [NewTopic(topic, num_partitions=settings.partitions, replication_factor=1)]
-                )
-                created.append(topic)
-            except TopicAlreadyExistsError:
-                pass
+        if missing:
+            response = await admin.create_topics(
+                [NewTopic(t, num_partitions=settings.partitions, replication_factor=1)
+                 for t in missing]
+            )
+            for topic, code, message in response.topic_errors:
+                if code == 0:
+                    created.append(topic)
+                elif code != TopicAlreadyExistsError.errno:
+                    raise KafkaError(f"cannot create topic {topic}: error {code} {message}")
     finally:
         await admin.close()
     return created
@@ -177,43 +182,68 @@ class BrokerProbe:
         self._admin: AIOKafkaAdminClient | None = None
         self._consumer: AIOKafkaConsumer | None = None
 
-    async def start(self) -> None:
-        self._admin = AIOKafkaAdminClient(
-            bootstrap_servers=self.settings.bootstrap_servers, request_timeout_ms=5_000
-        )
-        self._consumer = AIOKafkaConsumer(
-            bootstrap_servers=self.settings.bootstrap_servers,
-            enable_auto_commit=False,
-            metadata_max_age_ms=METADATA_MAX_AGE_MS,
-            request_timeout_ms=5_000,
-        )
-        await self._admin.start()
-        await self._consumer.start()
+    async def _clients(self) -> tuple[AIOKafkaAdminClient, AIOKafkaConsumer]:
+        """Connect lazily, and again after a failure, so a late broker is picked up."""
+        if self._admin is None or self._consumer is None:
+            admin = AIOKafkaAdminClient(
+                bootstrap_servers=self.settings.bootstrap_servers, request_timeout_ms=5_000
+            )
+            consumer = AIOKafkaConsumer(
+                bootstrap_servers=self.settings.bootstrap_servers,
+                enable_auto_commit=False,
+                metadata_max_age_ms=METADATA_MAX_AGE_MS,
+                request_timeout_ms=5_000,
+            )
+            try:
+                await admin.start()
+                await consumer.start()
+            except BaseException:
+                await self._close(admin, consumer)
+                raise
+            self._admin, self._consumer = admin, consumer
+        return self._admin, self._consumer
+
+    @staticmethod
+    async def _close(admin: AIOKafkaAdminClient | None, consumer: AIOKafkaConsumer | None) -> None:
+        with contextlib.suppress(Exception):
+            if consumer is not None:
+                await consumer.stop()
+        with contextlib.suppress(Exception):
+            if admin is not None:
+                await admin.close()
 
     async def stop(self) -> None:
-        if self._consumer is not None:
-            await self._consumer.stop()
-        if self._admin is not None:
-            await self._admin.close()
+        await self._close(self._admin, self._consumer)
+        self._admin = self._consumer = None
 
     async def identify(self) -> "BrokerIdentity":
         from shared.outbox import BrokerIdentity  # noqa: PLC0415
 
-        assert self._admin is not None and self._consumer is not None
-        cluster = await self._admin.describe_cluster()
-        partitions = []
-        for topic in self.topics:
-            for p in self._consumer.partitions_for_topic(topic) or ():
-                partitions.append(TopicPartition(topic, p))
-        ends = await self._consumer.end_offsets(partitions) if partitions else {}
+        admin, consumer = await self._clients()
+        try:
+            cluster = await admin.describe_cluster()
+            await consumer.topics()  # refreshes partition metadata
+            partitions = [
+                TopicPartition(topic, p)
+                for topic in self.topics
+                for p in consumer.partitions_for_topic(topic) or ()
+            ]
+            ends = await consumer.end_offsets(partitions) if partitions else {}
+        except Exception:
+            await self.stop()
+            raise
         return BrokerIdentity(
             cluster_id=str(cluster.get("cluster_id")),
             end_offsets={f"{tp.topic}:{tp.partition}": off for tp, off in ends.items()},
         )
 
     async def ping(self) -> None:
-        assert self._admin is not None
-        await self._admin.describe_cluster()
+        admin, _ = await self._clients()
+        try:
+            await admin.describe_cluster()
+        except Exception:
+            await self.stop()
+            raise
 
 
 def kafka_publisher(broker: KafkaBroker) -> Callable[[str, bytes, bytes], Awaitable[tuple[str, int]]]:

@@ -64,6 +64,7 @@ class Outbox:
         collections: Sequence[str],
         publish: Publish,
         identify: Callable[[], Awaitable[BrokerIdentity]],
+        prepare: Callable[[], Awaitable[object]] | None = None,
         clock: Callable[[], datetime],
         retention: timedelta = timedelta(days=7),
         sweep_interval_s: float = 2.0,
@@ -72,6 +73,7 @@ class Outbox:
         self.collections = tuple(collections)
         self._publish = publish
         self._identify = identify
+        self._prepare = prepare
         self._clock = clock
         self.retention = retention
         self.sweep_interval_s = sweep_interval_s
@@ -100,6 +102,17 @@ class Outbox:
             self._max_offsets[slot] = max(self._max_offsets.get(slot, -1), offset)
             self._done.append((collection, doc_id, entry))
         self._done_event.set()
+
+    async def publish_soon(
+        self, collection: str, doc_id: Any, entries: Sequence[Document], *, timeout_s: float = 2.0
+    ) -> bool:
+        """Publish now if the broker answers in time; otherwise the relay's sweep will."""
+        try:
+            await asyncio.wait_for(self.publish(collection, doc_id, entries), timeout=timeout_s)
+        except Exception as error:
+            log.warning("outbox_publish_deferred", extra={"error": type(error).__name__})
+            return False
+        return True
 
     def start(self) -> None:
         self._tasks = [
@@ -205,6 +218,8 @@ class Outbox:
         previous_start: datetime = state["since"]
         log.warning("outbox_new_broker_detected", extra={"count": len(shrunk)})
         self._max_offsets.clear()
+        if self._prepare is not None:
+            await self._prepare()
         replayed = await self.replay(since=previous_start)
         await self._remember_broker(identity, since=now)
         log.warning("outbox_replayed", extra={"count": replayed})

@@ -1,0 +1,1 @@
+"""Ingest: verifies platform webhooks, stores each interaction durably, publishes it."""

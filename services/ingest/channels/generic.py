@@ -1,0 +1,106 @@
+"""Generic JSON webhook for any other source, signed with HMAC-SHA256 over the raw body.
+
+Header: ``X-Agora-Signature-256: sha256=<hex of HMAC-SHA256(secret, body)>``.
+Body: one message object, or ``{"messages": [...]}`` with several (schema: ``GenericMessage``).
+"""
+
+from datetime import datetime
+
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, ValidationError
+
+from services.ingest.channels.base import (
+    ConnectionContext,
+    ParseResult,
+    WebhookRequest,
+    hmac_hex,
+    signatures_match,
+)
+from shared.errors import InvalidInput, Unauthorized
+from shared.events import Attachment, Author, Channel, Interaction, Kind, Location
+from shared.ids import interaction_id
+
+SIGNATURE_HEADER = "x-agora-signature-256"
+
+
+class _Body(BaseModel):
+    model_config = ConfigDict(extra="ignore", frozen=True)
+
+
+class GenericAuthor(_Body):
+    id: str = Field(min_length=1, max_length=256)
+    handle: str | None = None
+    name: str | None = None
+
+
+class GenericMessage(_Body):
+    message_id: str = Field(min_length=1, max_length=256, description="The source's own id.")
+    conversation_id: str | None = Field(default=None, max_length=256)
+    kind: Kind = Kind.COMMENT
+    text: str = Field(default="", max_length=20_000)
+    author: GenericAuthor | None = None
+    created_at: AwareDatetime | None = None
+    parent_id: str | None = None
+    attachments: list[Attachment] = []
+    location: Location | None = None
+    language: str | None = Field(default=None, max_length=16)
+
+
+class GenericBatch(_Body):
+    messages: list[GenericMessage] = Field(min_length=1, max_length=500)
+
+
+def _describe(error: ValidationError) -> str:
+    first = error.errors()[0]
+    where = ".".join(str(p) for p in first["loc"]) or "body"
+    return f"{where}: {first['msg']}"
+
+
+class GenericAdapter:
+    content_types = ("application/json",)
+
+    def handshake(self, request: WebhookRequest, ctx: ConnectionContext) -> str | None:
+        return None
+
+    def verify(self, request: WebhookRequest, ctx: ConnectionContext) -> None:
+        received = request.headers.get(SIGNATURE_HEADER)
+        if not received:
+            raise Unauthorized("missing_signature", f"The {SIGNATURE_HEADER} header is required.")
+        expected = "sha256=" + hmac_hex(ctx.secrets["secret_env"], request.body)
+        if not signatures_match(expected, received.strip()):
+            raise Unauthorized("invalid_signature", "The body does not match its signature.")
+
+    def parse(self, request: WebhookRequest, ctx: ConnectionContext) -> ParseResult:
+        try:
+            if request.body.lstrip().startswith(b'{"messages"'):
+                messages = GenericBatch.model_validate_json(request.body).messages
+            else:
+                messages = [GenericMessage.model_validate_json(request.body)]
+        except ValidationError as error:
+            raise InvalidInput("invalid_payload", _describe(error)) from error
+        return ParseResult(interactions=[to_interaction(m, ctx) for m in messages])
+
+
+def to_interaction(message: GenericMessage, ctx: ConnectionContext) -> Interaction:
+    created_at: datetime = message.created_at or ctx.received_at
+    return Interaction(
+        interaction_id=interaction_id(ctx.agency_id, Channel.GENERIC, message.message_id),
+        agency_id=ctx.agency_id,
+        connection_id=ctx.connection_id,
+        channel=Channel.GENERIC,
+        kind=message.kind,
+        message_id=message.message_id,
+        conversation_id=message.conversation_id or message.message_id,
+        parent_id=message.parent_id,
+        author=(
+            Author(id=message.author.id, handle=message.author.handle,
+                   display_name=message.author.name)
+            if message.author
+            else None
+        ),
+        text=message.text,
+        attachments=tuple(message.attachments),
+        location=message.location,
+        language_hint=message.language,
+        created_at=created_at,
+        received_at=ctx.received_at,
+    )

@@ -1,0 +1,1 @@
+"""The local runner: embedded engines and the four services as supervised processes."""

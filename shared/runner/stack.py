@@ -1,0 +1,178 @@
+"""The whole system on one machine: engines first, then the services, stopped in reverse."""
+
+import asyncio
+import json
+import logging
+import secrets
+import sys
+import time
+import urllib.error
+import urllib.request
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+from shared.bus import ensure_topics
+from shared.runner.engines import secantus_argv, tansu_argv
+from shared.runner.processes import Child, free_port, wait_for_port
+from shared.settings import DEFAULT_CONFIG, KafkaSettings
+
+log = logging.getLogger(__name__)
+
+SERVICE_NAMES = ("ingest", "classify", "respond", "metrics")
+
+
+@dataclass(frozen=True)
+class Ports:
+    kafka: int = 9092
+    mongo: int = 27017
+    ingest: int = 8001
+    classify: int = 8002
+    respond: int = 8003
+    metrics: int = 8004
+
+    @classmethod
+    def free(cls) -> "Ports":
+        """Ports nothing listens on now (tests, or a second stack beside the first)."""
+        return cls(**{name: free_port() for name in asdict(cls())})
+
+    def of(self, service: str) -> int:
+        port: int = getattr(self, service)
+        return port
+
+
+@dataclass
+class StackOptions:
+    data_dir: Path
+    ports: Ports = field(default_factory=Ports)
+    config: Path = DEFAULT_CONFIG
+    demo_token: str = field(default_factory=lambda: secrets.token_urlsafe(24))
+    webhook_secret: str = field(default_factory=lambda: secrets.token_urlsafe(24))
+    partitions: int = 4
+    log_level: str = "INFO"
+    extra_env: dict[str, str] = field(default_factory=dict)
+
+
+class Stack:
+    """Starts tansu, SecantusDB and the services as children; ``stop`` leaves no process."""
+
+    def __init__(self, options: StackOptions) -> None:
+        self.options = options
+        self.ports = options.ports
+        self.data_dir = options.data_dir
+        self.logs = self.data_dir / "logs"
+        self.broker: Child | None = None
+        self.database: Child | None = None
+        self.services: dict[str, Child] = {}
+
+    # -- engines ---------------------------------------------------------------------------
+    @property
+    def bootstrap(self) -> str:
+        return f"127.0.0.1:{self.ports.kafka}"
+
+    @property
+    def mongo_uri(self) -> str:
+        return f"mongodb://127.0.0.1:{self.ports.mongo}/?directConnection=true"
+
+    def start_broker(self) -> None:
+        self.broker = Child("tansu", tansu_argv(self.ports.kafka), self.logs / "tansu.log")
+        self.broker.start()
+        wait_for_port(self.ports.kafka, timeout_s=20, process=self.broker)
+        settings = KafkaSettings(bootstrap_servers=self.bootstrap, partitions=self.options.partitions)
+        asyncio.run(ensure_topics(settings))
+
+    def kill_broker(self) -> None:
+        """SIGKILL the broker: its memory-only log and committed offsets are gone."""
+        if self.broker is not None:
+            self.broker.kill()
+
+    def start_database(self) -> None:
+        storage = self.data_dir / "mongo"
+        storage.mkdir(parents=True, exist_ok=True)
+        self.database = Child(
+            "secantusdb", secantus_argv(self.ports.mongo, storage), self.logs / "secantusdb.log"
+        )
+        self.database.start()
+        wait_for_port(self.ports.mongo, timeout_s=60, process=self.database)
+
+    # -- services --------------------------------------------------------------------------
+    def service_env(self, service: str) -> dict[str, str]:
+        return {
+            "AGORA_KAFKA__BOOTSTRAP_SERVERS": self.bootstrap,
+            "AGORA_KAFKA__PARTITIONS": str(self.options.partitions),
+            "AGORA_MONGO__URI": self.mongo_uri,
+            "AGORA_HTTP__PORT": str(self.ports.of(service)),
+            "AGORA_CONFIG": str(self.options.config),
+            "AGORA_DEMO_TOKEN": self.options.demo_token,
+            "AGORA_DEMO_WEBHOOK_SECRET": self.options.webhook_secret,
+            "AGORA_TELEMETRY__LOG_LEVEL": self.options.log_level,
+            "PYTHONUNBUFFERED": "1",
+            **self.options.extra_env,
+        }
+
+    def start_service(self, service: str) -> Child:
+        child = Child(
+            service,
+            [sys.executable, "-m", "shared.cli", "serve", service],
+            self.logs / f"{service}.log",
+            env=self.service_env(service),
+        )
+        child.start()
+        self.services[service] = child
+        return child
+
+    def url(self, service: str) -> str:
+        return f"http://127.0.0.1:{self.ports.of(service)}"
+
+    def ready(self, service: str) -> bool:
+        try:
+            with urllib.request.urlopen(f"{self.url(service)}/readyz", timeout=2) as response:  # noqa: S310
+                return bool(response.status == 200)
+        except (urllib.error.URLError, OSError, TimeoutError):
+            return False
+
+    def wait_ready(self, services: tuple[str, ...] = SERVICE_NAMES, timeout_s: float = 90) -> None:
+        deadline = time.monotonic() + timeout_s
+        pending = list(services)
+        while pending:
+            for service in list(pending):
+                child = self.services.get(service)
+                if child is not None and not child.running:
+                    raise RuntimeError(
+                        f"{service} exited with code {child.returncode}; see {child.log_path}"
+                    )
+                if self.ready(service):
+                    pending.remove(service)
+            if pending and time.monotonic() > deadline:
+                raise TimeoutError(f"not ready after {timeout_s:.0f}s: {', '.join(pending)}")
+            time.sleep(0.1)
+
+    # -- whole stack -----------------------------------------------------------------------
+    def start(self, services: tuple[str, ...] = SERVICE_NAMES) -> None:
+        self.data_dir.mkdir(parents=True, exist_ok=True)
+        try:
+            self.start_broker()
+            self.start_database()
+            for service in services:
+                self.start_service(service)
+            self.wait_ready(services)
+        except BaseException:
+            self.stop()
+            raise
+        (self.data_dir / "stack.json").write_text(
+            json.dumps({"ports": asdict(self.ports), "config": str(self.options.config)}, indent=2)
+        )
+
+    def stop(self) -> None:
+        """Services first (they flush), then the engines."""
+        for child in reversed(list(self.services.values())):
+            child.stop()
+        for engine in (self.database, self.broker):
+            if engine is not None:
+                engine.stop()
+
+    def __enter__(self) -> "Stack":
+        self.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
