@@ -140,6 +140,7 @@ def build_broker(settings: KafkaSettings, *, telemetry: Telemetry) -> KafkaBroke
             dead_letters,
         ],
         logger=logging.getLogger(f"agora.{telemetry.service}.bus"),
+        log_level=logging.DEBUG,  # per-message "Received"/"Processed" lines only when debugging
         graceful_timeout=10.0,
     )
     dead_letters.broker = broker

@@ -1,0 +1,1 @@
+"""Classify's HTTP routes."""

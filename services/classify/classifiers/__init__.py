@@ -1,0 +1,1 @@
+"""One module per dimension; each returns a ``Verdict`` (label, score, by, evidence)."""

@@ -1,0 +1,1 @@
+"""Classify's subscribers, one module per subscribed topic."""
