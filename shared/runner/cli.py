@@ -61,7 +61,7 @@ def up(args: argparse.Namespace) -> int:
         if args.demo:
             from shared.runner.demo import run_demo  # noqa: PLC0415
 
-            run_demo(stack, rate=args.demo_rate, answer=True, say=_say)
+            run_demo(stack, rate=args.demo_rate, say=_say)
         _supervise(stack)
     except (KeyboardInterrupt, _Stop):
         _say("\nStopping Agora ...")

@@ -1,0 +1,187 @@
+"""``agora demo``: replays sample interactions through the real webhook and answers them.
+
+A person watches cases appear (with the rule that routed them), get answered, and show up in
+the metrics. Message ids are new on each run, so replaying the demo opens new cases.
+"""
+
+import hashlib
+import hmac
+import json
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from importlib import resources
+from typing import Any
+
+import httpx
+
+from shared.runner.stack import Stack
+
+Say = Callable[[str], None]
+REPLY_DELAY_S = 3.0
+
+
+@dataclass
+class _Conversation:
+    key: str
+    messages_sent: int = 0
+    case_id: str | None = None
+    reply: str = ""
+    reply_due: float | None = None
+    replied: bool = False
+    last_message_count: int = 0
+
+
+@dataclass
+class _Demo:
+    ingest_url: str
+    respond_url: str
+    metrics_url: str
+    headers: dict[str, str]
+    secret: str
+    say: Say
+    run: str = field(default_factory=lambda: time.strftime("%H%M%S"))
+    conversations: dict[str, _Conversation] = field(default_factory=dict)
+
+    def post(self, client: httpx.Client, sample: dict[str, Any]) -> None:
+        conversation = self.conversations.setdefault(
+            sample["conversation"], _Conversation(f"demo-{self.run}-{sample['conversation']}")
+        )
+        payload = {
+            "message_id": f"demo-{self.run}-{sample['seq']}",
+            "conversation_id": conversation.key,
+            "kind": sample["kind"],
+            "text": sample["text"],
+            "language": sample["lang"],
+            "author": {"id": sample["author_handle"], "handle": sample["author_handle"],
+                       "name": sample["author_name"]},
+        }
+        body = json.dumps(payload).encode()
+        signature = "sha256=" + hmac.new(self.secret.encode(), body, hashlib.sha256).hexdigest()
+        response = client.post(
+            f"{self.ingest_url}/webhooks/generic/lyon-demo",
+            content=body,
+            headers={"content-type": "application/json", "x-agora-signature-256": signature},
+        )
+        conversation.messages_sent += 1
+        conversation.reply = sample["reply"]
+        conversation.replied = False
+        conversation.reply_due = None
+        status = "accepted" if response.status_code == 200 else f"REFUSED {response.status_code}"
+        preview = sample["text"][:70] + ("…" if len(sample["text"]) > 70 else "")
+        self.say(f"→ {sample['author_handle']} [{sample['lang']}] {preview}  ({status})")
+
+    def watch(self, client: httpx.Client) -> None:
+        response = client.get(
+            f"{self.respond_url}/cases", params={"limit": 200}, headers=self.headers
+        )
+        if response.status_code != 200:
+            return
+        by_key = {c["conversation_id"]: c for c in response.json()["items"]}
+        now = time.monotonic()
+        for conversation in self.conversations.values():
+            case = by_key.get(conversation.key)
+            if case is None:
+                continue
+            if conversation.case_id is None:
+                conversation.case_id = case["id"]
+                label = case["classification"]
+                self.say(
+                    f"   ✓ case {case['id'][:8]} → team {case['team']}, priority "
+                    f"{case['priority']} ({case['routing']['reason']}); topic {label['topic']}, "
+                    f"urgency {label['urgency']}, sentiment {label['sentiment']}"
+                )
+            elif case["message_count"] > conversation.last_message_count:
+                self.say(f"   ✓ follow-up threaded into case {case['id'][:8]}")
+            conversation.last_message_count = case["message_count"]
+            if conversation.reply and not conversation.replied:
+                if conversation.reply_due is None:
+                    conversation.reply_due = now + REPLY_DELAY_S
+                elif now >= conversation.reply_due:
+                    self.answer(client, conversation, case)
+
+    def answer(self, client: httpx.Client, conversation: _Conversation, case: dict[str, Any]) -> None:
+        response = client.post(
+            f"{self.respond_url}/cases/{case['id']}/replies",
+            json={"text": conversation.reply, "version": case["version"]},
+            headers=self.headers,
+        )
+        if response.status_code == 201:
+            conversation.replied = True
+            self.say(f"   ← team {case['team']} answered case {case['id'][:8]}: "
+                     f"{conversation.reply[:60]}…")
+
+    def report(self, client: httpx.Client) -> None:
+        response = client.get(
+            f"{self.metrics_url}/reports/response-times", params={"group_by": "team"}
+        )
+        if response.status_code != 200:
+            return
+        self.say("\nTime to first response by team (all cases so far):")
+        self.say(f"  {'team':<12} {'cases':>5} {'answered':>8} {'median':>8} {'p90':>8}")
+        for group in response.json()["groups"]:
+            median = group.get("median_s")
+            p90 = group.get("p90_s")
+            self.say(
+                f"  {group['key'].get('team', '-')!s:<12} {group['count']:>5} "
+                f"{group['answered']:>8} "
+                f"{(f'{median:.1f}s' if median is not None else '-'):>8} "
+                f"{(f'{p90:.1f}s' if p90 is not None else '-'):>8}"
+            )
+
+
+def load_samples() -> list[dict[str, Any]]:
+    text = resources.files("shared.runner").joinpath("data/demo_interactions.jsonl").read_text()
+    rows = [json.loads(line) for line in text.splitlines() if line.strip()]
+    return [row for row in rows if "seq" in row]
+
+
+def run_demo_against(
+    *,
+    ingest_url: str,
+    respond_url: str,
+    metrics_url: str,
+    token: str,
+    webhook_secret: str,
+    rate: float,
+    say: Say,
+    limit: int | None = None,
+) -> int:
+    if not token or not webhook_secret:
+        say("agora demo: set --token/--secret or AGORA_DEMO_TOKEN/AGORA_DEMO_WEBHOOK_SECRET")
+        return 2
+    demo = _Demo(ingest_url, respond_url, metrics_url, {"Authorization": f"Bearer {token}"},
+                 webhook_secret, say)
+    samples = load_samples()[:limit]
+    say(f"Replaying {len(samples)} sample messages at {rate:g}/s through {ingest_url} ...\n")
+    interval = 1.0 / rate if rate > 0 else 0.0
+    with httpx.Client(timeout=10) as client:
+        next_post = time.monotonic()
+        pending = list(samples)
+        settle_until: float | None = None
+        while True:
+            now = time.monotonic()
+            if pending and now >= next_post:
+                demo.post(client, pending.pop(0))
+                next_post = now + interval
+            demo.watch(client)
+            if not pending and settle_until is None:
+                settle_until = now + REPLY_DELAY_S + 5
+            if settle_until is not None and now >= settle_until:
+                break
+            time.sleep(0.25)
+        demo.report(client)
+    say("\nDemo done. The services keep running: explore the API with the token above.")
+    return 0
+
+
+def run_demo(stack: Stack, *, rate: float, say: Say) -> int:
+    return run_demo_against(
+        ingest_url=stack.url("ingest"),
+        respond_url=stack.url("respond"),
+        metrics_url=stack.url("metrics"),
+        token=stack.options.demo_token,
+        webhook_secret=stack.options.webhook_secret,
+        rate=rate,
+        say=say,
+    )

@@ -1,0 +1,159 @@
+"""Webhook in → classified → case routed → reply → first-response time measured, for real."""
+
+import uuid
+from typing import Any
+
+import httpx
+import pytest
+from pymongo import MongoClient
+
+from shared.runner.stack import Stack
+from tests.conftest import TEST_SECRET
+from tests.support import eventually, post_generic_webhook
+
+pytestmark = pytest.mark.e2e
+
+
+def _message(conversation: str, text: str, **extra: Any) -> dict[str, Any]:
+    return {
+        "message_id": f"msg-{uuid.uuid4()}",
+        "conversation_id": conversation,
+        "text": text,
+        "author": {"id": "citizen-1", "handle": "@citizen", "name": "A. Citizen"},
+        **extra,
+    }
+
+
+def _cases(http: httpx.Client, stack: Stack, auth: dict[str, str], conversation: str) -> list[Any]:
+    response = http.get(
+        f"{stack.url('respond')}/cases", params={"conversation_id": conversation}, headers=auth
+    )
+    response.raise_for_status()
+    items: list[Any] = response.json()["items"]
+    return items
+
+
+def _metric(text: str, name: str, **labels: str) -> float:
+    total = 0.0
+    for line in text.splitlines():
+        if line.startswith(name + "{") and all(f'{k}="{v}"' in line for k, v in labels.items()):
+            total += float(line.rsplit(" ", 1)[1])
+    return total
+
+
+def test_webhook_becomes_a_routed_case_whose_reply_is_measured(
+    stack: Stack, http: httpx.Client, auth: dict[str, str]
+) -> None:
+    conversation = f"conv-{uuid.uuid4()}"
+    accepted = post_generic_webhook(
+        http, stack.url("ingest"), TEST_SECRET,
+        _message(conversation, "Énorme nid de poule devant le 12 rue Garibaldi, dangereux !"),
+    )
+    assert accepted.status_code == 200, accepted.text
+
+    case = eventually(lambda: _cases(http, stack, auth, conversation))[0]
+    assert case["team"] == "voirie"
+    assert case["routing"]["rule_name"] == "roads and lighting"
+    assert "roads" in case["routing"]["reason"]
+    assert case["classification"]["topic"] == "roads"
+
+    before = _metric(
+        http.get(f"{stack.url('metrics')}/metrics").text,
+        "agora_metrics_first_response_seconds_count", team="voirie",
+    )
+    reply = http.post(
+        f"{stack.url('respond')}/cases/{case['id']}/replies",
+        json={"text": "Merci, une équipe passe demain.", "version": case["version"]},
+        headers=auth,
+    )
+    assert reply.status_code == 201, reply.text
+
+    def first_response_counted() -> bool:
+        text = http.get(f"{stack.url('metrics')}/metrics").text
+        return _metric(text, "agora_metrics_first_response_seconds_count", team="voirie") > before
+
+    eventually(first_response_counted)
+    with MongoClient(stack.mongo_uri, tz_aware=True) as mongo:
+        timeline = eventually(
+            lambda: mongo["agora_metrics"]["timelines"].find_one(
+                {"_id": case["id"], "first_response_at": {"$ne": None}}
+            )
+        )
+    assert timeline["time_to_first_response_s"] >= 0
+
+
+def test_duplicate_webhook_yields_one_case_with_one_message(
+    stack: Stack, http: httpx.Client, auth: dict[str, str]
+) -> None:
+    conversation = f"conv-{uuid.uuid4()}"
+    message = _message(conversation, "Les poubelles ne sont pas ramassées depuis une semaine")
+    for _ in range(3):
+        assert post_generic_webhook(http, stack.url("ingest"), TEST_SECRET, message).status_code == 200
+
+    case = eventually(lambda: _cases(http, stack, auth, conversation))[0]
+    detail = http.get(f"{stack.url('respond')}/cases/{case['id']}", headers=auth).json()
+    inbound = [e for e in detail["thread"] if e["direction"] == "inbound"]
+    assert len(inbound) == 1
+    assert len(_cases(http, stack, auth, conversation)) == 1
+
+
+def test_follow_up_in_the_same_conversation_joins_the_case(
+    stack: Stack, http: httpx.Client, auth: dict[str, str]
+) -> None:
+    conversation = f"conv-{uuid.uuid4()}"
+    post_generic_webhook(
+        http, stack.url("ingest"), TEST_SECRET,
+        _message(conversation, "The street light on Elm street is broken"),
+    )
+    case = eventually(lambda: _cases(http, stack, auth, conversation))[0]
+    post_generic_webhook(
+        http, stack.url("ingest"), TEST_SECRET, _message(conversation, "Still broken tonight")
+    )
+    eventually(lambda: _cases(http, stack, auth, conversation)[0]["message_count"] == 2)
+    assert [c["id"] for c in _cases(http, stack, auth, conversation)] == [case["id"]]
+
+
+def test_emergency_is_routed_to_the_emergency_team_with_urgent_priority(
+    stack: Stack, http: httpx.Client, auth: dict[str, str]
+) -> None:
+    conversation = f"conv-{uuid.uuid4()}"
+    post_generic_webhook(
+        http, stack.url("ingest"), TEST_SECRET,
+        _message(conversation, "Forte odeur de gaz dans l'immeuble, fuite de gaz ?"),
+    )
+    case = eventually(lambda: _cases(http, stack, auth, conversation))[0]
+    assert (case["team"], case["priority"]) == ("urgences", "urgent")
+    assert case["routing"]["rule_name"] == "emergencies"
+
+
+def test_stale_version_reply_is_refused_with_the_current_case(
+    stack: Stack, http: httpx.Client, auth: dict[str, str]
+) -> None:
+    conversation = f"conv-{uuid.uuid4()}"
+    post_generic_webhook(
+        http, stack.url("ingest"), TEST_SECRET, _message(conversation, "Bus 31 toujours en retard")
+    )
+    case = eventually(lambda: _cases(http, stack, auth, conversation))[0]
+    url = f"{stack.url('respond')}/cases/{case['id']}/replies"
+    first = http.post(url, json={"text": "On regarde.", "version": case["version"]}, headers=auth)
+    assert first.status_code == 201
+    second = http.post(url, json={"text": "Moi aussi.", "version": case["version"]}, headers=auth)
+    assert second.status_code == 409
+    assert second.json()["error"] == "stale_version"
+    assert second.json()["case"]["version"] == case["version"] + 1
+
+
+def test_responder_api_requires_a_valid_bearer_token(stack: Stack, http: httpx.Client) -> None:
+    missing = http.get(f"{stack.url('respond')}/cases")
+    wrong = http.get(f"{stack.url('respond')}/cases", headers={"Authorization": "Bearer nope"})
+    assert (missing.status_code, wrong.status_code) == (401, 401)
+    assert missing.json()["error"] == "unauthorized"
+
+
+def test_every_service_reports_ready_and_exposes_metrics(stack: Stack, http: httpx.Client) -> None:
+    for service in ("ingest", "classify", "respond", "metrics"):
+        ready = http.get(f"{stack.url(service)}/readyz")
+        assert ready.status_code == 200, (service, ready.text)
+        assert ready.json()["checks"] == {"mongo": "ok", "kafka": "ok"}
+        assert http.get(f"{stack.url(service)}/healthz").json()["status"] == "ok"
+        assert "# TYPE" in http.get(f"{stack.url(service)}/metrics").text

@@ -1,0 +1,96 @@
+"""Crashes lose nothing: a killed broker (memory-only log) or a killed service, mid-stream."""
+
+import threading
+import time
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+
+from shared.runner.stack import Stack
+from tests.conftest import TEST_SECRET, TEST_TOKEN, make_stack
+from tests.support import eventually, post_generic_webhook
+
+pytestmark = pytest.mark.e2e
+
+AUTH = {"Authorization": f"Bearer {TEST_TOKEN}"}
+
+
+@pytest.fixture(scope="module")
+def own_stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
+    """A stack of its own: these tests kill parts of it."""
+    stack = make_stack(Path(tmp_path_factory.mktemp("resilience")))
+    stack.start()
+    try:
+        yield stack
+    finally:
+        stack.stop()
+
+
+def _send_stream(stack: Stack, run: str, count: int, statuses: list[int]) -> None:
+    with httpx.Client(timeout=30) as client:
+        for i in range(count):
+            response = post_generic_webhook(
+                client, stack.url("ingest"), TEST_SECRET,
+                {"message_id": f"{run}-{i}", "conversation_id": f"{run}-conv-{i}",
+                 "text": f"Lampadaire en panne numéro {i}"},
+            )
+            statuses.append(response.status_code)
+            time.sleep(0.05)
+
+
+def _cases_of_run(client: httpx.Client, stack: Stack, run: str) -> dict[str, int]:
+    """Conversation id -> number of inbound messages, over every case of this run."""
+    seen: dict[str, int] = {}
+    offset = 0
+    while True:
+        page = client.get(
+            f"{stack.url('respond')}/cases", params={"limit": 200, "offset": offset}, headers=AUTH
+        ).json()
+        for case in page["items"]:
+            if case["conversation_id"].startswith(f"{run}-conv-"):
+                assert case["conversation_id"] not in seen, "two cases for one conversation"
+                seen[case["conversation_id"]] = case["message_count"]
+        offset += len(page["items"])
+        if not page["items"] or offset >= page["total"]:
+            return seen
+
+
+def _all_exactly_once(stack: Stack, run: str, count: int) -> bool:
+    with httpx.Client(timeout=10) as client:
+        seen = _cases_of_run(client, stack, run)
+    assert all(n == 1 for n in seen.values()), f"duplicated message in a case: {seen}"
+    return len(seen) == count
+
+
+def test_broker_killed_mid_stream_loses_and_duplicates_nothing(own_stack: Stack) -> None:
+    run, count, statuses = f"bk-{uuid.uuid4().hex[:8]}", 40, []
+    sender = threading.Thread(target=_send_stream, args=(own_stack, run, count, statuses))
+    sender.start()
+    eventually(lambda: len(statuses) >= count // 3, timeout=60)
+    own_stack.kill_broker()
+    time.sleep(1.0)
+    own_stack.start_broker()
+    sender.join(timeout=300)
+
+    assert statuses == [200] * count
+    eventually(lambda: _all_exactly_once(own_stack, run, count), timeout=120, interval=1)
+
+
+@pytest.mark.parametrize("victim", ["classify", "respond"])
+def test_service_killed_mid_stream_loses_and_duplicates_nothing(
+    own_stack: Stack, victim: str
+) -> None:
+    run, count, statuses = f"{victim}-{uuid.uuid4().hex[:8]}", 30, []
+    sender = threading.Thread(target=_send_stream, args=(own_stack, run, count, statuses))
+    sender.start()
+    eventually(lambda: len(statuses) >= count // 3, timeout=60)
+    own_stack.services[victim].kill()
+    own_stack.start_service(victim)
+    sender.join(timeout=300)
+    own_stack.wait_ready((victim,))
+
+    assert statuses == [200] * count
+    eventually(lambda: _all_exactly_once(own_stack, run, count), timeout=120, interval=1)

@@ -1,0 +1,60 @@
+from pathlib import Path
+
+import pytest
+
+from shared.config import ConfigError, load_config, parse_config
+from shared.settings import DEFAULT_CONFIG
+
+DEMO = DEFAULT_CONFIG.read_text()
+
+
+def _problems(text: str) -> list[str]:
+    with pytest.raises(ConfigError) as caught:
+        parse_config(text, Path("agora.yaml"))
+    return caught.value.problems
+
+
+def test_the_shipped_demo_config_is_valid() -> None:
+    config = load_config(DEFAULT_CONFIG)
+    assert config.agencies[0].routing[-1].default
+
+
+def test_unknown_key_names_the_field_and_its_line() -> None:
+    problems = _problems(DEMO.replace("timezone: Europe/Paris", "timezon: Europe/Paris"))
+    line = DEMO.splitlines().index("    timezone: Europe/Paris") + 1
+    assert problems == [f"agora.yaml:{line}: agencies[0].timezon: Extra inputs are not permitted"]
+
+
+def test_routing_to_an_unknown_team_points_at_the_rule() -> None:
+    problems = _problems(DEMO.replace("team: mobilite", "team: mobility"))
+    line = next(i for i, t in enumerate(DEMO.splitlines(), 1) if "team: mobilite" in t)
+    assert problems == [f"agora.yaml:{line}: agencies[0].routing[3].team: unknown team 'mobility'"]
+
+
+def test_routing_without_a_default_rule_is_refused() -> None:
+    text = DEMO.replace(
+        "      - {name: everything else, default: true, team: accueil, priority: low}\n", ""
+    )
+    assert any("a default rule is required" in p for p in _problems(text))
+
+
+def test_bad_duration_is_explained() -> None:
+    problems = _problems(DEMO.replace("first_response: 15m", "first_response: soon"))
+    assert "agencies[0].sla.urgent.first_response" in problems[0]
+    assert "expected a duration like 15m" in problems[0]
+
+
+def test_connection_missing_its_secret_variable_is_refused() -> None:
+    problems = _problems(DEMO.replace(", secret_env: AGORA_DEMO_WEBHOOK_SECRET", ""))
+    assert "a generic connection needs secret_env" in problems[0]
+
+
+def test_invalid_yaml_names_the_line() -> None:
+    problems = _problems("agencies:\n  - id: [unclosed\n")
+    assert problems[0].startswith("agora.yaml:")
+    assert "not valid YAML" in problems[0]
+
+
+def test_unreadable_file_is_a_config_error(tmp_path: Path) -> None:
+    with pytest.raises(ConfigError, match="cannot read"):
+        load_config(tmp_path / "missing.yaml")
