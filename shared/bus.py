@@ -19,6 +19,7 @@ from faststream.message import StreamMessage
 from prometheus_client import Counter
 from pymongo.errors import ConnectionFailure, OperationFailure
 
+from shared.outbox import BrokerIdentity
 from shared.settings import KafkaSettings
 from shared.telemetry import Telemetry
 from shared.topics import Topic, dlq_topic
@@ -147,9 +148,7 @@ def build_broker(settings: KafkaSettings, *, telemetry: Telemetry) -> KafkaBroke
     return broker
 
 
-async def ensure_topics(
-    settings: KafkaSettings, topics: Iterable[str] = tuple(Topic)
-) -> list[str]:
+async def ensure_topics(settings: KafkaSettings, topics: Iterable[str] = tuple(Topic)) -> list[str]:
     """Create the topics that do not exist yet; returns the ones created. Idempotent."""
     admin = AIOKafkaAdminClient(
         bootstrap_servers=settings.bootstrap_servers, request_timeout_ms=10_000
@@ -161,8 +160,10 @@ async def ensure_topics(
         missing = [t for t in topics if t not in existing]
         if missing:
             response = await admin.create_topics(
-                [NewTopic(t, num_partitions=settings.partitions, replication_factor=1)
-                 for t in missing]
+                [
+                    NewTopic(t, num_partitions=settings.partitions, replication_factor=1)
+                    for t in missing
+                ]
             )
             for topic, code, message in response.topic_errors:
                 if code == 0:
@@ -218,7 +219,7 @@ class BrokerProbe:
         self._admin = self._consumer = None
 
     async def identify(self) -> "BrokerIdentity":
-        from shared.outbox import BrokerIdentity  # noqa: PLC0415
+        from shared.outbox import BrokerIdentity
 
         admin, consumer = await self._clients()
         try:
@@ -247,7 +248,9 @@ class BrokerProbe:
             raise
 
 
-def kafka_publisher(broker: KafkaBroker) -> Callable[[str, bytes, bytes], Awaitable[tuple[str, int]]]:
+def kafka_publisher(
+    broker: KafkaBroker,
+) -> Callable[[str, bytes, bytes], Awaitable[tuple[str, int]]]:
     """Publish raw JSON bytes; returns the record's "topic:partition" and offset."""
 
     async def publish(topic: str, key: bytes, value: bytes) -> tuple[str, int]:

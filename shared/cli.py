@@ -1,7 +1,6 @@
 """The ``agora`` command: serve one service, run the whole stack locally, replay the demo."""
 
 import argparse
-import asyncio
 import importlib
 import os
 import sys
@@ -27,9 +26,9 @@ def _load(target: str) -> Any:
 
 def serve(service: str) -> int:
     """Run one service in this process until SIGTERM/SIGINT."""
-    import uvicorn  # noqa: PLC0415
+    import uvicorn
 
-    from shared.telemetry import configure_logging  # noqa: PLC0415
+    from shared.telemetry import configure_logging
 
     factory, settings_class = (_load(t) for t in SERVICES[service])
     settings = settings_class()
@@ -69,7 +68,7 @@ def _fail(message: str) -> None:
 
 
 def _build_parser() -> argparse.ArgumentParser:
-    from shared.runner.cli import add_runner_commands  # noqa: PLC0415
+    from shared.runner.cli import add_runner_commands
 
     parser = argparse.ArgumentParser(prog="agora", description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")

@@ -105,9 +105,7 @@ def build_http_app(
 
     The lifespan fills ``app.state.readiness`` with the checks ``/readyz`` runs.
     """
-    app = FastAPI(
-        title=title or f"Agora {service}", description=description, lifespan=lifespan
-    )
+    app = FastAPI(title=title or f"Agora {service}", description=description, lifespan=lifespan)
     app.state.readiness = {}
     install_error_handlers(app)
     _install_observability(app, telemetry)

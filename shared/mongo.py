@@ -2,7 +2,6 @@
 
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-
 from typing import Any, TypeAlias
 
 from pymongo import AsyncMongoClient

@@ -176,7 +176,7 @@ class Outbox:
     async def _watch_loop(self) -> None:
         while True:
             try:
-                await self._check_broker()
+                await self.check_broker()
                 await self.sweep()
             except Exception as error:
                 log.warning("outbox_relay_waiting", extra={"error": type(error).__name__})
@@ -201,7 +201,8 @@ class Outbox:
             log.info("outbox_swept", extra={"count": count})
         return count
 
-    async def _check_broker(self) -> None:
+    async def check_broker(self) -> None:
+        """Replay everything since the previous broker started if this one is new."""
         identity = await self._identify()
         state = await self.db[BROKER_STATE].find_one({"_id": "broker"})
         now = self._clock()

@@ -104,4 +104,3 @@ def service_lifespan(
                 await probe.stop()
 
     return lifespan
-

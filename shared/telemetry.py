@@ -94,7 +94,7 @@ class Telemetry:
 def build_telemetry(service: str, settings: TelemetrySettings) -> Telemetry:
     provider = TracerProvider(resource=Resource.create({"service.name": f"agora-{service}"}))
     if settings.otlp_endpoint:
-        from opentelemetry.exporter.otlp.proto.http.trace_exporter import (  # noqa: PLC0415
+        from opentelemetry.exporter.otlp.proto.http.trace_exporter import (
             OTLPSpanExporter,
         )
 

@@ -58,13 +58,13 @@ def classify_text(
 
     def dimension(name: str, defaults: KeywordRules, fallback: str) -> Verdict:
         return (
-            agency.match(name, norm)
-            or defaults.match(norm)
-            or _default(fallback, defaults.rule_id)
+            agency.match(name, norm) or defaults.match(norm) or _default(fallback, defaults.rule_id)
         )
 
-    urgency = _EMERGENCY.match(norm) or agency.match("urgency", norm) or _default(
-        "normal", "emergency_lexicon"
+    urgency = (
+        _EMERGENCY.match(norm)
+        or agency.match("urgency", norm)
+        or _default("normal", "emergency_lexicon")
     )
     findings = find_personal_data(text)
     return Classification(

@@ -38,8 +38,16 @@ class MongoClassificationStore:
             "classified_at": event.occurred_at,
             "labels": {
                 name: getattr(c, name).label
-                for name in ("language", "topic", "intent", "sentiment", "urgency", "toxicity",
-                             "spam", "misinformation")
+                for name in (
+                    "language",
+                    "topic",
+                    "intent",
+                    "sentiment",
+                    "urgency",
+                    "toxicity",
+                    "spam",
+                    "misinformation",
+                )
             },
             "personal_data_types": sorted({f.type for f in c.personal_data}),
             OUTBOX_FIELD: entries,

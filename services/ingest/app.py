@@ -31,9 +31,7 @@ def create_app(settings: IngestSettings) -> FastAPI:
             "instruments": instruments,
         }
 
-    lifespan = service_lifespan(
-        settings, broker, setup=setup, outbox_collections=[INTERACTIONS]
-    )
+    lifespan = service_lifespan(settings, broker, setup=setup, outbox_collections=[INTERACTIONS])
     return build_http_app(
         "ingest",
         telemetry=telemetry,

@@ -15,9 +15,7 @@ log = logging.getLogger(__name__)
 
 
 class InteractionStore(Protocol):
-    async def store(
-        self, events: list[InteractionReceived], *, now: datetime
-    ) -> list[Stored]: ...
+    async def store(self, events: list[InteractionReceived], *, now: datetime) -> list[Stored]: ...
 
 
 class Publisher(Protocol):

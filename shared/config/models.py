@@ -6,7 +6,9 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_validator
 
-ConnectionType = Literal["meta", "telegram", "twilio", "mastodon", "x", "email", "open311", "generic"]
+ConnectionType = Literal[
+    "meta", "telegram", "twilio", "mastodon", "x", "email", "open311", "generic"
+]
 Priority = Literal["urgent", "high", "normal", "low"]
 
 _DURATION = re.compile(r"^\s*(\d+)\s*([smhd])\s*$")

@@ -59,7 +59,7 @@ def up(args: argparse.Namespace) -> int:
         _say(f"  curl -H 'Authorization: Bearer {options.demo_token}' {stack.url('respond')}/cases")
         _say("\nPress Ctrl-C to stop.\n")
         if args.demo:
-            from shared.runner.demo import run_demo  # noqa: PLC0415
+            from shared.runner.demo import run_demo
 
             run_demo(stack, rate=args.demo_rate, say=_say)
         _supervise(stack)
@@ -82,7 +82,7 @@ def _supervise(stack: Stack) -> None:
 
 
 def demo(args: argparse.Namespace) -> int:
-    from shared.runner.demo import run_demo_against  # noqa: PLC0415
+    from shared.runner.demo import run_demo_against
 
     return run_demo_against(
         ingest_url=args.ingest_url,

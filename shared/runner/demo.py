@@ -53,8 +53,11 @@ class _Demo:
             "kind": sample["kind"],
             "text": sample["text"],
             "language": sample["lang"],
-            "author": {"id": sample["author_handle"], "handle": sample["author_handle"],
-                       "name": sample["author_name"]},
+            "author": {
+                "id": sample["author_handle"],
+                "handle": sample["author_handle"],
+                "name": sample["author_name"],
+            },
         }
         body = json.dumps(payload).encode()
         signature = "sha256=" + hmac.new(self.secret.encode(), body, hashlib.sha256).hexdigest()
@@ -100,7 +103,9 @@ class _Demo:
                 elif now >= conversation.reply_due:
                     self.answer(client, conversation, case)
 
-    def answer(self, client: httpx.Client, conversation: _Conversation, case: dict[str, Any]) -> None:
+    def answer(
+        self, client: httpx.Client, conversation: _Conversation, case: dict[str, Any]
+    ) -> None:
         response = client.post(
             f"{self.respond_url}/cases/{case['id']}/replies",
             json={"text": conversation.reply, "version": case["version"]},
@@ -108,8 +113,10 @@ class _Demo:
         )
         if response.status_code == 201:
             conversation.replied = True
-            self.say(f"   ← team {case['team']} answered case {case['id'][:8]}: "
-                     f"{conversation.reply[:60]}…")
+            self.say(
+                f"   ← team {case['team']} answered case {case['id'][:8]}: "
+                f"{conversation.reply[:60]}…"
+            )
 
     def report(self, client: httpx.Client) -> None:
         response = client.get(
@@ -150,8 +157,14 @@ def run_demo_against(
     if not token or not webhook_secret:
         say("agora demo: set --token/--secret or AGORA_DEMO_TOKEN/AGORA_DEMO_WEBHOOK_SECRET")
         return 2
-    demo = _Demo(ingest_url, respond_url, metrics_url, {"Authorization": f"Bearer {token}"},
-                 webhook_secret, say)
+    demo = _Demo(
+        ingest_url,
+        respond_url,
+        metrics_url,
+        {"Authorization": f"Bearer {token}"},
+        webhook_secret,
+        say,
+    )
     samples = load_samples()[:limit]
     say(f"Replaying {len(samples)} sample messages at {rate:g}/s through {ingest_url} ...\n")
     interval = 1.0 / rate if rate > 0 else 0.0

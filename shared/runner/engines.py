@@ -27,11 +27,15 @@ def tansu_argv(port: int, cluster_id: str | None = None) -> list[str]:
     return [
         str(tansu_binary()),
         "broker",
-        "--listener-url", url,
-        "--advertised-listener-url", url,
-        "--storage-engine", "memory://tansu/",
+        "--listener-url",
+        url,
+        "--advertised-listener-url",
+        url,
+        "--storage-engine",
+        "memory://tansu/",
         # A new id per start lets publishers recognise a new (empty) broker.
-        "--cluster-id", cluster_id or f"agora-{uuid.uuid4().hex[:12]}",
+        "--cluster-id",
+        cluster_id or f"agora-{uuid.uuid4().hex[:12]}",
     ]
 
 
@@ -42,10 +46,14 @@ def secantus_argv(port: int, storage: Path) -> list[str]:
         raise EngineMissing("secantusd-py (SecantusDB) is not installed")
     return [
         exe,
-        "--host", "127.0.0.1",
-        "--port", str(port),
-        "--storage-path", str(storage),
-        "--log-level", "WARNING",
+        "--host",
+        "127.0.0.1",
+        "--port",
+        str(port),
+        "--storage-path",
+        str(storage),
+        "--log-level",
+        "WARNING",
     ]
 
 

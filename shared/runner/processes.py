@@ -33,7 +33,9 @@ def wait_for_port(port: int, *, timeout_s: float, process: "Child | None" = None
         if port_open(port):
             return
         if process is not None and not process.running:
-            raise RuntimeError(f"{process.name} exited (code {process.returncode}); see {process.log_path}")
+            raise RuntimeError(
+                f"{process.name} exited (code {process.returncode}); see {process.log_path}"
+            )
         time.sleep(0.02)
     raise TimeoutError(f"nothing listens on port {port} after {timeout_s:.0f}s")
 

@@ -5,6 +5,7 @@ import json
 import logging
 import secrets
 import sys
+import threading
 import time
 import urllib.error
 import urllib.request
@@ -77,8 +78,13 @@ class Stack:
         self.broker = Child("tansu", tansu_argv(self.ports.kafka), self.logs / "tansu.log")
         self.broker.start()
         wait_for_port(self.ports.kafka, timeout_s=20, process=self.broker)
-        settings = KafkaSettings(bootstrap_servers=self.bootstrap, partitions=self.options.partitions)
-        asyncio.run(ensure_topics(settings))
+        settings = KafkaSettings(
+            bootstrap_servers=self.bootstrap, partitions=self.options.partitions
+        )
+        # In a thread of its own, so this also works when the caller runs an event loop.
+        creator = threading.Thread(target=asyncio.run, args=(ensure_topics(settings),))
+        creator.start()
+        creator.join()
 
     def kill_broker(self) -> None:
         """SIGKILL the broker: its memory-only log and committed offsets are gone."""

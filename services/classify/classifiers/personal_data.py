@@ -6,7 +6,9 @@ from shared.events import PersonalDataFinding
 
 _PATTERNS = {
     "email": re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+"),
-    "phone": re.compile(r"(?<!\w)(?:\+33\s?|0)[1-9](?:[\s.-]?\d{2}){4}(?!\w)|(?<!\w)\+\d{10,14}(?!\w)"),
+    "phone": re.compile(
+        r"(?<!\w)(?:\+33\s?|0)[1-9](?:[\s.-]?\d{2}){4}(?!\w)|(?<!\w)\+\d{10,14}(?!\w)"
+    ),
 }
 
 
@@ -24,7 +26,7 @@ def redact(text: str, findings: tuple[PersonalDataFinding, ...]) -> str:
     for finding in findings:
         if finding.start < cursor:
             continue
-        out.append(text[cursor:finding.start])
+        out.append(text[cursor : finding.start])
         out.append(f"[{finding.type}]")
         cursor = finding.end
     out.append(text[cursor:])

@@ -30,6 +30,7 @@ async def on_interaction_received(
         event, store=store, outbox=outbox, collection=CLASSIFICATIONS, rules=rules, now=utc_now()
     )
     instruments.classified.labels(
-        event.agency_id, classified.classification.topic.label,
+        event.agency_id,
+        classified.classification.topic.label,
         classified.classification.urgency.label,
     ).inc()

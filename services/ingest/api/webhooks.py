@@ -12,6 +12,7 @@ from services.ingest.channels.base import ConnectionContext, WebhookRequest
 from services.ingest.ratelimit import retry_after_header
 from services.ingest.store import INTERACTIONS
 from shared.clock import utc_now
+from shared.config import Connection
 from shared.errors import (
     AgoraError,
     NotFound,
@@ -27,7 +28,7 @@ router = APIRouter(tags=["webhooks"])
 
 def _resolve(
     ingest: IngestContext, channel: str, connection_id: str
-) -> tuple[ChannelAdapter, ConnectionContext]:
+) -> tuple[ChannelAdapter, Connection, ConnectionContext]:
     found = ingest.config.find_connection(connection_id)
     adapter = ADAPTERS.get(channel)
     if found is None or adapter is None or found[1].channel != channel:
@@ -39,9 +40,10 @@ def _resolve(
             "connection_misconfigured",
             f"Connection {connection_id!r} has no secret: set {', '.join(missing)}.",
         )
-    return adapter, ConnectionContext(
+    ctx = ConnectionContext(
         agency_id=agency.id, connection_id=connection.id, secrets=secrets, received_at=utc_now()
     )
+    return adapter, connection, ctx
 
 
 async def _read_body(request: Request, limit: int) -> bytes:
@@ -74,11 +76,9 @@ async def receive_webhook(
 ) -> JSONResponse:
     """Verify the signature over the raw body, store durably, publish, then answer 200."""
     try:
-        adapter, ctx = _resolve(ingest, channel, connection_id)
-        connection = ingest.config.find_connection(connection_id)
-        assert connection is not None
+        adapter, connection, ctx = _resolve(ingest, channel, connection_id)
         wait = ingest.limiter.acquire(
-            connection_id, rate=connection[1].rate_limit_per_s, now=time.monotonic()
+            connection_id, rate=connection.rate_limit_per_s, now=time.monotonic()
         )
         if wait:
             raise RateLimited(
@@ -105,8 +105,9 @@ async def receive_webhook(
             now=utc_now(),
         )
     except AgoraError as error:
-        ingest.instruments.rejected.labels(channel if channel in ADAPTERS else "unknown",
-                                           error.code).inc()
+        ingest.instruments.rejected.labels(
+            channel if channel in ADAPTERS else "unknown", error.code
+        ).inc()
         raise
     new = len(accepted.interaction_ids) - accepted.duplicates
     ingest.instruments.received.labels(ctx.agency_id, channel).inc(new)
@@ -123,8 +124,10 @@ async def receive_webhook(
 
 
 @router.get("/webhooks/{channel}/{connection_id}", summary="Answer a platform handshake")
-async def handshake(channel: str, connection_id: str, request: Request, ingest: IngestDep) -> Response:
-    adapter, ctx = _resolve(ingest, channel, connection_id)
+async def handshake(
+    channel: str, connection_id: str, request: Request, ingest: IngestDep
+) -> Response:
+    adapter, _, ctx = _resolve(ingest, channel, connection_id)
     answer = adapter.handshake(_webhook_request(request, b""), ctx)
     if answer is None:
         raise NotFound("no_handshake", f"The {channel} channel has no GET handshake.")

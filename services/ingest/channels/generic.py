@@ -56,7 +56,7 @@ def _describe(error: ValidationError) -> str:
 
 
 class GenericAdapter:
-    content_types = ("application/json",)
+    content_types: tuple[str, ...] = ("application/json",)
 
     def handshake(self, request: WebhookRequest, ctx: ConnectionContext) -> str | None:
         return None
@@ -92,8 +92,9 @@ def to_interaction(message: GenericMessage, ctx: ConnectionContext) -> Interacti
         conversation_id=message.conversation_id or message.message_id,
         parent_id=message.parent_id,
         author=(
-            Author(id=message.author.id, handle=message.author.handle,
-                   display_name=message.author.name)
+            Author(
+                id=message.author.id, handle=message.author.handle, display_name=message.author.name
+            )
             if message.author
             else None
         ),
