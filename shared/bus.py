@@ -19,6 +19,7 @@ from faststream.message import StreamMessage
 from prometheus_client import Counter
 from pymongo.errors import ConnectionFailure, OperationFailure
 
+from shared.errors import Transient
 from shared.outbox import BrokerIdentity
 from shared.settings import KafkaSettings
 from shared.telemetry import Telemetry
@@ -32,6 +33,7 @@ FETCH_MAX_WAIT_MS = 20
 METADATA_MAX_AGE_MS = 3000
 
 TRANSIENT_ERRORS: tuple[type[BaseException], ...] = (
+    Transient,
     ConnectionFailure,
     OperationFailure,
     KafkaError,
@@ -218,9 +220,7 @@ class BrokerProbe:
         await self._close(self._admin, self._consumer)
         self._admin = self._consumer = None
 
-    async def identify(self) -> "BrokerIdentity":
-        from shared.outbox import BrokerIdentity
-
+    async def identify(self) -> BrokerIdentity:
         admin, consumer = await self._clients()
         try:
             cluster = await admin.describe_cluster()

@@ -12,6 +12,9 @@
     └── Unavailable            503
 
 Domain code raises these and never knows a status code.
+
+``Transient`` is separate: a failure that retrying later can cure (a lost optimistic-write race,
+a backend briefly away). Consumers retry it and never dead-letter it.
 """
 
 from typing import Any, ClassVar
@@ -65,3 +68,7 @@ class RateLimited(AgoraError):
 
 class Unavailable(AgoraError):
     status = 503
+
+
+class Transient(Exception):
+    """Retry later; never a reason to dead-letter a message."""

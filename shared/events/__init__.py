@@ -3,6 +3,7 @@
 from shared.events.cases import (
     CaseAssigned,
     CaseEvent,
+    CaseFacts,
     CaseOpened,
     CaseReopened,
     CaseResolved,
@@ -31,6 +32,7 @@ __all__ = [
     "Author",
     "CaseAssigned",
     "CaseEvent",
+    "CaseFacts",
     "CaseOpened",
     "CaseReopened",
     "CaseResolved",

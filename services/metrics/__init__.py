@@ -1,0 +1,1 @@
+"""Metrics: one timeline per case from every event; Prometheus metrics and reports."""

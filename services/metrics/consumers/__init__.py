@@ -1,0 +1,3 @@
+"""Metrics' subscribers, one module per topic; all in one consumer group."""
+
+GROUP = "metrics"
