@@ -97,7 +97,7 @@ class _DeadLetterScope(BaseMiddleware):
         exc_val: BaseException | None = None,
         exc_tb: TracebackType | None = None,
     ) -> bool:
-        if exc_val is None or isinstance(exc_val, TRANSIENT_ERRORS | asyncio.CancelledError):
+        if exc_val is None or isinstance(exc_val, (*TRANSIENT_ERRORS, asyncio.CancelledError)):
             return False
         record = self.msg
         if not isinstance(record, ConsumerRecord) or self.owner.broker is None:

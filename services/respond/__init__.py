@@ -1,0 +1,1 @@
+"""Respond: threads interactions into cases, routes them, serves the responder API."""

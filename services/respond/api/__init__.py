@@ -1,0 +1,1 @@
+"""Respond's HTTP routes: the responder API."""

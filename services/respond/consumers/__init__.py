@@ -1,0 +1,1 @@
+"""Respond's Kafka subscribers, one module per subscribed topic."""

@@ -1,0 +1,32 @@
+"""Threads every classified interaction into its case."""
+
+from typing import Annotated
+
+from faststream import Context
+from faststream.kafka import KafkaRouter
+
+from services.respond import usecases
+from services.respond.instruments import RespondInstruments
+from services.respond.ports import CaseRepository, Publisher
+from shared.bus import consumer_options
+from shared.clock import utc_now
+from shared.config import AgoraConfig
+from shared.events import InteractionClassified
+from shared.topics import Topic
+
+GROUP = "respond"
+router = KafkaRouter()
+
+
+@router.subscriber(Topic.INTERACTIONS_CLASSIFIED, **consumer_options(group=GROUP))
+async def on_interaction_classified(
+    event: InteractionClassified,
+    cases: Annotated[CaseRepository, Context("cases")],
+    outbox: Annotated[Publisher, Context("outbox")],
+    config: Annotated[AgoraConfig, Context("config")],
+    instruments: Annotated[RespondInstruments, Context("instruments")],
+) -> None:
+    threaded = await usecases.thread_interaction(
+        event, cases=cases, outbox=outbox, config=config, now=utc_now()
+    )
+    instruments.observe_threaded(threaded)

@@ -1,0 +1,1 @@
+"""Respond's pure core: cases, routing rules, SLA clock, access rules."""

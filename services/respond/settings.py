@@ -1,0 +1,22 @@
+"""Respond's own settings."""
+
+from typing import ClassVar
+
+from pydantic import Field, SecretStr
+
+from shared.settings import ServiceSettings
+
+
+class RespondSettings(ServiceSettings):
+    SERVICE: ClassVar[str] = "respond"
+    DEFAULT_PORT: ClassVar[int] = 8003
+
+    demo_token: SecretStr | None = Field(
+        default=None,
+        description="AGORA_DEMO_TOKEN: a bearer token made supervisor of every team at start-up.",
+    )
+    publish_timeout_s: float = Field(
+        default=2.0,
+        gt=0,
+        description="How long a responder action waits for Kafka before leaving it to the relay.",
+    )
