@@ -1,11 +1,10 @@
 """Helpers for tests that drive real services: signed webhooks and waiting for a condition."""
 
-import asyncio
 import hashlib
 import hmac
 import json
 import time
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable
 from typing import Any, TypeVar
 
 import httpx
@@ -18,7 +17,10 @@ def sign(secret: str, body: bytes) -> str:
 
 
 def post_generic_webhook(
-    client: httpx.Client, ingest_url: str, secret: str, payload: dict[str, Any],
+    client: httpx.Client,
+    ingest_url: str,
+    secret: str,
+    payload: dict[str, Any],
     connection: str = "lyon-demo",
 ) -> httpx.Response:
     body = json.dumps(payload).encode()
@@ -43,20 +45,3 @@ def eventually(check: Callable[[], T | None], *, timeout: float = 30, interval: 
         if time.monotonic() > deadline:
             raise AssertionError(f"condition not met within {timeout}s: {last_error!r}")
         time.sleep(interval)
-
-
-async def eventually_async(
-    check: Callable[[], Awaitable[T | None]], *, timeout: float = 30, interval: float = 0.2
-) -> T:
-    deadline = time.monotonic() + timeout
-    last_error: BaseException | None = None
-    while True:
-        try:
-            result = await check()
-            if result:
-                return result
-        except (AssertionError, KeyError) as error:
-            last_error = error
-        if time.monotonic() > deadline:
-            raise AssertionError(f"condition not met within {timeout}s: {last_error!r}")
-        await asyncio.sleep(interval)

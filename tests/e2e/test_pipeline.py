@@ -46,7 +46,9 @@ def test_webhook_becomes_a_routed_case_whose_reply_is_measured(
 ) -> None:
     conversation = f"conv-{uuid.uuid4()}"
     accepted = post_generic_webhook(
-        http, stack.url("ingest"), TEST_SECRET,
+        http,
+        stack.url("ingest"),
+        TEST_SECRET,
         _message(conversation, "Énorme nid de poule devant le 12 rue Garibaldi, dangereux !"),
     )
     assert accepted.status_code == 200, accepted.text
@@ -59,7 +61,8 @@ def test_webhook_becomes_a_routed_case_whose_reply_is_measured(
 
     before = _metric(
         http.get(f"{stack.url('metrics')}/metrics").text,
-        "agora_metrics_first_response_seconds_count", team="voirie",
+        "agora_metrics_first_response_seconds_count",
+        team="voirie",
     )
     reply = http.post(
         f"{stack.url('respond')}/cases/{case['id']}/replies",
@@ -88,7 +91,9 @@ def test_duplicate_webhook_yields_one_case_with_one_message(
     conversation = f"conv-{uuid.uuid4()}"
     message = _message(conversation, "Les poubelles ne sont pas ramassées depuis une semaine")
     for _ in range(3):
-        assert post_generic_webhook(http, stack.url("ingest"), TEST_SECRET, message).status_code == 200
+        assert (
+            post_generic_webhook(http, stack.url("ingest"), TEST_SECRET, message).status_code == 200
+        )
 
     case = eventually(lambda: _cases(http, stack, auth, conversation))[0]
     detail = http.get(f"{stack.url('respond')}/cases/{case['id']}", headers=auth).json()
@@ -102,7 +107,9 @@ def test_follow_up_in_the_same_conversation_joins_the_case(
 ) -> None:
     conversation = f"conv-{uuid.uuid4()}"
     post_generic_webhook(
-        http, stack.url("ingest"), TEST_SECRET,
+        http,
+        stack.url("ingest"),
+        TEST_SECRET,
         _message(conversation, "The street light on Elm street is broken"),
     )
     case = eventually(lambda: _cases(http, stack, auth, conversation))[0]
@@ -118,7 +125,9 @@ def test_emergency_is_routed_to_the_emergency_team_with_urgent_priority(
 ) -> None:
     conversation = f"conv-{uuid.uuid4()}"
     post_generic_webhook(
-        http, stack.url("ingest"), TEST_SECRET,
+        http,
+        stack.url("ingest"),
+        TEST_SECRET,
         _message(conversation, "Forte odeur de gaz dans l'immeuble, fuite de gaz ?"),
     )
     case = eventually(lambda: _cases(http, stack, auth, conversation))[0]

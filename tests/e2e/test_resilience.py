@@ -33,9 +33,14 @@ def _send_stream(stack: Stack, run: str, count: int, statuses: list[int]) -> Non
     with httpx.Client(timeout=30) as client:
         for i in range(count):
             response = post_generic_webhook(
-                client, stack.url("ingest"), TEST_SECRET,
-                {"message_id": f"{run}-{i}", "conversation_id": f"{run}-conv-{i}",
-                 "text": f"Lampadaire en panne numéro {i}"},
+                client,
+                stack.url("ingest"),
+                TEST_SECRET,
+                {
+                    "message_id": f"{run}-{i}",
+                    "conversation_id": f"{run}-conv-{i}",
+                    "text": f"Lampadaire en panne numéro {i}",
+                },
             )
             statuses.append(response.status_code)
             time.sleep(0.05)

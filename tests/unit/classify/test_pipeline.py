@@ -6,8 +6,14 @@ from shared.config import KeywordRule
 
 @pytest.mark.parametrize(
     "text",
-    ["Fuite de gaz au 3e étage !", "There is a gas leak in my building", "INCENDIE rue Mercière",
-     "The basement is flooded", "Je veux en finir", "I want to kill myself"],
+    [
+        "Fuite de gaz au 3e étage !",
+        "There is a gas leak in my building",
+        "INCENDIE rue Mercière",
+        "The basement is flooded",
+        "Je veux en finir",
+        "I want to kill myself",
+    ],
 )
 def test_emergency_lexicon_always_makes_a_message_critical(text: str) -> None:
     urgency = classify_text(text).urgency
@@ -18,10 +24,12 @@ def test_emergency_lexicon_always_makes_a_message_critical(text: str) -> None:
 
 @pytest.mark.parametrize(
     ("text", "topic"),
-    [("Un nid de poule énorme avenue Berthelot", "roads"),
-     ("Les poubelles débordent", "waste"),
-     ("The streetlight outside is off", "street_lighting"),
-     ("Bonjour, rien de spécial", "other")],
+    [
+        ("Un nid de poule énorme avenue Berthelot", "roads"),
+        ("Les poubelles débordent", "waste"),
+        ("The streetlight outside is off", "street_lighting"),
+        ("Bonjour, rien de spécial", "other"),
+    ],
 )
 def test_topic_keywords_say_which_words_decided(text: str, topic: str) -> None:
     verdict = classify_text(text).topic
@@ -34,7 +42,9 @@ def test_agency_rule_beats_the_default_lexicon_and_says_so() -> None:
     )
     verdict = classify_text("Encore un nid de poule sur la ligne C3", agency=rules).topic
     assert (verdict.label, verdict.by, verdict.evidence) == (
-        "public_transport", "agency_rule:1", ("ligne C3",)
+        "public_transport",
+        "agency_rule:1",
+        ("ligne C3",),
     )
 
 

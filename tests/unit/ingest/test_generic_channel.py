@@ -19,8 +19,9 @@ ADAPTER = GenericAdapter()
 def _request(payload: object, signature: str | None = None) -> WebhookRequest:
     body = json.dumps(payload).encode()
     headers = {"x-agora-signature-256": signature or sign("k", body)}
-    return WebhookRequest("POST", "http://x/webhooks/generic/lyon-demo", headers, {}, body,
-                          "application/json")
+    return WebhookRequest(
+        "POST", "http://x/webhooks/generic/lyon-demo", headers, {}, body, "application/json"
+    )
 
 
 def test_valid_signature_is_accepted() -> None:
@@ -29,14 +30,22 @@ def test_valid_signature_is_accepted() -> None:
 
 @pytest.mark.parametrize(
     ("signature", "code"),
-    [("sha256=" + "0" * 64, "invalid_signature"), ("", "missing_signature"),
-     ("sha1=abc", "invalid_signature")],
+    [
+        ("sha256=" + "0" * 64, "invalid_signature"),
+        ("", "missing_signature"),
+        ("sha1=abc", "invalid_signature"),
+    ],
 )
 def test_bad_signature_is_refused(signature: str, code: str) -> None:
     request = _request({"message_id": "1"})
-    request = WebhookRequest(request.method, request.url,
-                             {"x-agora-signature-256": signature} if signature else {},
-                             request.query, request.body, request.content_type)
+    request = WebhookRequest(
+        request.method,
+        request.url,
+        {"x-agora-signature-256": signature} if signature else {},
+        request.query,
+        request.body,
+        request.content_type,
+    )
     with pytest.raises(Unauthorized) as caught:
         ADAPTER.verify(request, CTX)
     assert caught.value.code == code
@@ -44,16 +53,21 @@ def test_bad_signature_is_refused(signature: str, code: str) -> None:
 
 def test_one_message_becomes_one_canonical_interaction() -> None:
     payload = {
-        "message_id": "m-42", "conversation_id": "thread-7", "kind": "direct_message",
-        "text": "Bonjour", "author": {"id": "u1", "handle": "@u", "name": "U"},
-        "created_at": "2026-11-26T09:00:00+00:00", "language": "fr",
+        "message_id": "m-42",
+        "conversation_id": "thread-7",
+        "kind": "direct_message",
+        "text": "Bonjour",
+        "author": {"id": "u1", "handle": "@u", "name": "U"},
+        "created_at": "2026-11-26T09:00:00+00:00",
+        "language": "fr",
         "attachments": [{"url": "https://cdn.example/p.jpg", "media_type": "image/jpeg"}],
     }
     [interaction] = ADAPTER.parse(_request(payload), CTX).interactions
     assert interaction.interaction_id == interaction_id("lyon", "generic", "m-42")
     assert (interaction.channel, interaction.kind) == ("generic", "direct_message")
     assert (interaction.message_id, interaction.conversation_id) == ("m-42", "thread-7")
-    assert interaction.author is not None and interaction.author.display_name == "U"
+    assert interaction.author is not None
+    assert interaction.author.display_name == "U"
     assert interaction.created_at == datetime(2026, 11, 26, 9, tzinfo=UTC)
     assert interaction.received_at == NOW
     assert interaction.attachments[0].media_type == "image/jpeg"
