@@ -64,7 +64,8 @@ class CaseSummary(BaseModel):
     first_response_due: datetime | None
     first_response_at: datetime | None
     last_message_at: datetime
-    message_count: int
+    message_count: int = Field(description="Messages from the citizen in the thread.")
+    reply_count: int = Field(description="Replies from the agency in the thread.")
     preview: str = Field(description=f"The first {PREVIEW_CHARS} characters of the first message.")
     routing: RoutingView
     classification: LabelsView
@@ -101,7 +102,8 @@ def _summary_fields(case: Case) -> dict[str, object]:
         "first_response_due": case.first_response_due,
         "first_response_at": case.first_response_at,
         "last_message_at": case.last_message_at,
-        "message_count": len(case.thread),
+        "message_count": sum(isinstance(e, InboundEntry) for e in case.thread),
+        "reply_count": sum(not isinstance(e, InboundEntry) for e in case.thread),
         "preview": first.text[:PREVIEW_CHARS] if first else "",
         "routing": RoutingView.model_validate(case.routing.model_dump()),
         "classification": LabelsView.model_validate(case.classification.model_dump()),

@@ -35,7 +35,11 @@ def up(args: argparse.Namespace) -> int:
         return 2
     options = StackOptions(
         data_dir=args.data_dir,
-        ports=Ports(kafka=args.kafka_port, mongo=args.mongo_port),
+        ports=Ports(
+            kafka=args.kafka_port,
+            mongo=args.mongo_port,
+            **{name: args.http_port_base + i for i, name in enumerate(SERVICE_NAMES)},
+        ),
         config=args.config.resolve(),
         log_level=args.log_level,
     )
@@ -105,6 +109,12 @@ def add_runner_commands(commands: "argparse._SubParsersAction[argparse.ArgumentP
     up_cmd.add_argument("--demo-rate", type=float, default=1.0, help="demo messages per second")
     up_cmd.add_argument("--kafka-port", type=int, default=9092)
     up_cmd.add_argument("--mongo-port", type=int, default=27017)
+    up_cmd.add_argument(
+        "--http-port-base",
+        type=int,
+        default=8001,
+        help="ingest's port; classify, respond and metrics take the next three",
+    )
     up_cmd.add_argument("--log-level", default="INFO", choices=["DEBUG", "INFO", "WARNING"])
     up_cmd.set_defaults(run=up)
 

@@ -24,6 +24,7 @@ REPLY_DELAY_S = 3.0
 @dataclass
 class _Conversation:
     key: str
+    author: str = ""
     messages_sent: int = 0
     case_id: str | None = None
     reply: str = ""
@@ -67,6 +68,7 @@ class _Demo:
             headers={"content-type": "application/json", "x-agora-signature-256": signature},
         )
         conversation.messages_sent += 1
+        conversation.author = sample["author_handle"]
         conversation.reply = sample["reply"]
         conversation.replied = False
         conversation.reply_due = None
@@ -90,12 +92,16 @@ class _Demo:
                 conversation.case_id = case["id"]
                 label = case["classification"]
                 self.say(
-                    f"   ✓ case {case['id'][:8]} → team {case['team']}, priority "
-                    f"{case['priority']} ({case['routing']['reason']}); topic {label['topic']}, "
-                    f"urgency {label['urgency']}, sentiment {label['sentiment']}"
+                    f"   ✓ {conversation.author}: case {case['id'][:8]} → team {case['team']}, "
+                    f"priority {case['priority']} ({case['routing']['reason']}); "
+                    f"topic {label['topic']}, urgency {label['urgency']}, "
+                    f"sentiment {label['sentiment']}"
                 )
             elif case["message_count"] > conversation.last_message_count:
-                self.say(f"   ✓ follow-up threaded into case {case['id'][:8]}")
+                self.say(
+                    f"   ✓ {conversation.author}: follow-up joined case {case['id'][:8]} "
+                    f"({case['message_count']} messages)"
+                )
             conversation.last_message_count = case["message_count"]
             if conversation.reply and not conversation.replied:
                 if conversation.reply_due is None:
@@ -188,7 +194,7 @@ def run_demo_against(
     return 0
 
 
-def run_demo(stack: Stack, *, rate: float, say: Say) -> int:
+def run_demo(stack: Stack, *, rate: float, say: Say, limit: int | None = None) -> int:
     return run_demo_against(
         ingest_url=stack.url("ingest"),
         respond_url=stack.url("respond"),
@@ -197,4 +203,5 @@ def run_demo(stack: Stack, *, rate: float, say: Say) -> int:
         webhook_secret=stack.options.webhook_secret,
         rate=rate,
         say=say,
+        limit=limit,
     )

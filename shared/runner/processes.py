@@ -82,6 +82,11 @@ class Child:
             self._popen.wait()
         self._close_log()
 
+    def terminate(self) -> None:
+        """Ask it to stop (SIGTERM); ``stop`` waits for it."""
+        if self.running:
+            self._signal(signal.SIGTERM)
+
     def stop(self, timeout_s: float = 10.0) -> None:
         """SIGTERM, then SIGKILL what is left after ``timeout_s``."""
         if self._popen is None:

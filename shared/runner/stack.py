@@ -169,12 +169,13 @@ class Stack:
         )
 
     def stop(self) -> None:
-        """Services first (they flush), then the engines."""
-        for child in reversed(list(self.services.values())):
-            child.stop()
-        for engine in (self.database, self.broker):
-            if engine is not None:
-                engine.stop()
+        """Services first (they flush), then the engines; each group stops in parallel."""
+        for group in (list(self.services.values()), [self.database, self.broker]):
+            children = [child for child in group if child is not None]
+            for child in children:
+                child.terminate()
+            for child in children:
+                child.stop()
 
     def __enter__(self) -> "Stack":
         self.start()
