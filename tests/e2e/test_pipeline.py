@@ -24,6 +24,12 @@ def _message(conversation: str, text: str, **extra: Any) -> dict[str, Any]:
     }
 
 
+def _send(http: httpx.Client, stack: Stack, conversation: str, text: str) -> httpx.Response:
+    return post_generic_webhook(
+        http, stack.url("ingest"), TEST_SECRET, _message(conversation, text)
+    )
+
+
 def _cases(http: httpx.Client, stack: Stack, auth: dict[str, str], conversation: str) -> list[Any]:
     response = http.get(
         f"{stack.url('respond')}/cases", params={"conversation_id": conversation}, headers=auth
@@ -45,11 +51,8 @@ def test_webhook_becomes_a_routed_case_whose_reply_is_measured(
     stack: Stack, http: httpx.Client, auth: dict[str, str]
 ) -> None:
     conversation = f"conv-{uuid.uuid4()}"
-    accepted = post_generic_webhook(
-        http,
-        stack.url("ingest"),
-        TEST_SECRET,
-        _message(conversation, "Énorme nid de poule devant le 12 rue Garibaldi, dangereux !"),
+    accepted = _send(
+        http, stack, conversation, "Énorme nid de poule devant le 12 rue Garibaldi, dangereux !"
     )
     assert accepted.status_code == 200, accepted.text
 
@@ -106,16 +109,9 @@ def test_follow_up_in_the_same_conversation_joins_the_case(
     stack: Stack, http: httpx.Client, auth: dict[str, str]
 ) -> None:
     conversation = f"conv-{uuid.uuid4()}"
-    post_generic_webhook(
-        http,
-        stack.url("ingest"),
-        TEST_SECRET,
-        _message(conversation, "The street light on Elm street is broken"),
-    )
+    _send(http, stack, conversation, "The street light on Elm street is broken")
     case = eventually(lambda: _cases(http, stack, auth, conversation))[0]
-    post_generic_webhook(
-        http, stack.url("ingest"), TEST_SECRET, _message(conversation, "Still broken tonight")
-    )
+    _send(http, stack, conversation, "Still broken tonight")
     eventually(lambda: _cases(http, stack, auth, conversation)[0]["message_count"] == 2)
     assert [c["id"] for c in _cases(http, stack, auth, conversation)] == [case["id"]]
 
@@ -124,12 +120,7 @@ def test_emergency_is_routed_to_the_emergency_team_with_urgent_priority(
     stack: Stack, http: httpx.Client, auth: dict[str, str]
 ) -> None:
     conversation = f"conv-{uuid.uuid4()}"
-    post_generic_webhook(
-        http,
-        stack.url("ingest"),
-        TEST_SECRET,
-        _message(conversation, "Forte odeur de gaz dans l'immeuble, fuite de gaz ?"),
-    )
+    _send(http, stack, conversation, "Forte odeur de gaz dans l'immeuble, fuite de gaz ?")
     case = eventually(lambda: _cases(http, stack, auth, conversation))[0]
     assert (case["team"], case["priority"]) == ("urgences", "urgent")
     assert case["routing"]["rule_name"] == "emergencies"
@@ -139,9 +130,7 @@ def test_stale_version_reply_is_refused_with_the_current_case(
     stack: Stack, http: httpx.Client, auth: dict[str, str]
 ) -> None:
     conversation = f"conv-{uuid.uuid4()}"
-    post_generic_webhook(
-        http, stack.url("ingest"), TEST_SECRET, _message(conversation, "Bus 31 toujours en retard")
-    )
+    _send(http, stack, conversation, "Bus 31 toujours en retard")
     case = eventually(lambda: _cases(http, stack, auth, conversation))[0]
     url = f"{stack.url('respond')}/cases/{case['id']}/replies"
     first = http.post(url, json={"text": "On regarde.", "version": case["version"]}, headers=auth)

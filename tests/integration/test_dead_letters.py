@@ -6,7 +6,6 @@ import uuid
 from typing import Any
 
 import pytest
-from aiokafka import AIOKafkaConsumer
 from faststream.kafka import KafkaBroker
 
 from shared.bus import build_broker, consumer_options, ensure_topics
@@ -15,27 +14,11 @@ from shared.runner.stack import Stack
 from shared.settings import KafkaSettings, TelemetrySettings
 from shared.telemetry import build_telemetry
 from shared.topics import Topic, dlq_topic
+from tests.integration.kafka import records_containing
 
 pytestmark = pytest.mark.integration
 
 TOPIC = Topic.RESPONSES_DELIVERED
-
-
-async def _dlq_records(bootstrap: str, topic: str, marker: str) -> list[Any]:
-    consumer = AIOKafkaConsumer(
-        topic, bootstrap_servers=bootstrap, auto_offset_reset="earliest", enable_auto_commit=False
-    )
-    await consumer.start()
-    found: list[Any] = []
-    try:
-        for _ in range(60):
-            batch = await consumer.getmany(timeout_ms=250)
-            found += [r for rs in batch.values() for r in rs if marker.encode() in r.value]
-            if found:
-                break
-    finally:
-        await consumer.stop()
-    return found
 
 
 async def test_poison_message_lands_in_the_group_dlq_and_transient_failures_retry(
@@ -73,7 +56,7 @@ async def test_poison_message_lands_in_the_group_dlq_and_transient_failures_retr
 
     assert handled == ["flaky"]
     assert attempts == {"poison": 1, "flaky": 3}
-    [record] = await _dlq_records(engines.bootstrap, dlq_topic(TOPIC, group), marker)
+    [record] = await records_containing(engines.bootstrap, dlq_topic(TOPIC, group), marker)
     headers = {k: v.decode() for k, v in record.headers}
     assert headers["x-agora-dlq-error"] == "ValueError"
     assert headers["x-agora-dlq-source-topic"] == TOPIC

@@ -7,7 +7,6 @@ from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from aiokafka import AIOKafkaConsumer
 from aiokafka.errors import KafkaError
 from faststream.kafka import KafkaBroker
 
@@ -18,6 +17,7 @@ from shared.outbox import OUTBOX_FIELD, PUBLISHED, Outbox
 from shared.runner.stack import Stack
 from shared.settings import KafkaSettings, MongoSettings
 from shared.topics import Topic
+from tests.integration.kafka import records_containing
 
 pytestmark = pytest.mark.integration
 
@@ -25,21 +25,8 @@ TOPIC = str(Topic.RESPONSES_DELIVERED)
 
 
 async def _consume_values(bootstrap: str, marker: str, expected: int) -> list[str]:
-    consumer = AIOKafkaConsumer(
-        TOPIC, bootstrap_servers=bootstrap, auto_offset_reset="earliest", enable_auto_commit=False
-    )
-    await consumer.start()
-    found: list[str] = []
-    try:
-        for _ in range(40):
-            batch = await consumer.getmany(timeout_ms=250)
-            for records in batch.values():
-                found += [r.value.decode() for r in records if marker in r.value.decode()]
-            if len(found) >= expected:
-                break
-    finally:
-        await consumer.stop()
-    return found
+    records = await records_containing(bootstrap, TOPIC, marker, expected=expected)
+    return [r.value.decode() for r in records]
 
 
 @pytest.fixture
