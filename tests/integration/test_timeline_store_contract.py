@@ -1,0 +1,292 @@
+"""One contract for metrics' store: the in-memory fake and the Mongo adapter behave alike.
+
+Every test runs twice, on the fake and on ``MongoTimelineStore`` (a fresh database each time).
+The use cases fold each event into the stored record and count only what changed, so the store
+must report a replay as unchanged, converge whatever the arrival order, and keep records apart.
+"""
+
+from collections import Counter
+from collections.abc import AsyncIterator, Sequence
+from uuid import uuid4
+
+import pytest
+
+from services.metrics.ports import Change, TimelineStore
+from services.metrics.reports import CaseSample
+from services.metrics.store import MongoTimelineStore
+from services.metrics.timeline import StageEvent, Stages, Timeline, apply, apply_stage
+from shared.events import CaseEvent
+from shared.mongo import open_mongo
+from shared.runner.stack import Stack
+from shared.settings import MongoSettings
+from tests.handlers.metrics.fakes import FakeTimelineStore
+from tests.unit.metrics.builders import (
+    CASE,
+    FIRST,
+    SECOND,
+    assigned,
+    at,
+    classified,
+    opened,
+    received,
+    reopened,
+    reply,
+    resolved,
+    routed,
+    threaded,
+)
+
+pytestmark = pytest.mark.integration
+
+NOW = at(10_000)
+
+
+@pytest.fixture(params=["fake", "mongo"])
+async def store(request: pytest.FixtureRequest) -> AsyncIterator[TimelineStore]:
+    if request.param == "fake":
+        yield FakeTimelineStore()
+        return
+    engines: Stack = request.getfixturevalue("engines")
+    settings = MongoSettings(uri=engines.mongo_uri)
+    async with open_mongo(settings, f"contract_{uuid4().hex[:8]}") as db:
+        mongo = MongoTimelineStore(db)
+        await mongo.ensure_indexes()
+        yield mongo
+
+
+async def record(store: TimelineStore, event: CaseEvent) -> Change[Timeline]:
+    """What ``record_case_event`` does to the timeline."""
+    return await store.update_timeline(event.case_id, lambda t: apply(t, event), now=NOW)
+
+
+async def record_stage(store: TimelineStore, event: StageEvent) -> Change[Stages]:
+    """What the use cases do to an interaction's stage record."""
+    return await store.update_stages(event.interaction_id, lambda s: apply_stage(s, event), now=NOW)
+
+
+async def record_all(store: TimelineStore, events: Sequence[CaseEvent]) -> Timeline:
+    timeline: Timeline | None = None
+    for event in events:
+        timeline = (await record(store, event)).after
+    assert timeline is not None
+    return timeline
+
+
+def fold(events: Sequence[CaseEvent]) -> Timeline:
+    timeline: Timeline | None = None
+    for event in events:
+        timeline = apply(timeline, event)
+    assert timeline is not None
+    return timeline
+
+
+def fold_stages(events: Sequence[StageEvent]) -> Stages:
+    stages: Stages | None = None
+    for event in events:
+        stages = apply_stage(stages, event)
+    assert stages is not None
+    return stages
+
+
+# -- timelines ---------------------------------------------------------------------------------
+
+
+async def test_the_first_event_of_a_case_creates_its_timeline(store: TimelineStore) -> None:
+    event = opened(s=2, received_s=0)
+
+    change = await record(store, event)
+
+    assert change.before is None
+    assert change.after == apply(None, event)
+    assert change.changed
+
+
+async def test_each_new_event_updates_the_stored_timeline(store: TimelineStore) -> None:
+    events: list[CaseEvent] = [opened(s=2, received_s=0), routed(s=3), reply(s=600)]
+    first = await record(store, events[0])
+
+    second = await record(store, events[1])
+    third = await record(store, events[2])
+
+    assert (second.before, third.before) == (first.after, second.after)
+    assert second.changed
+    assert third.changed
+    assert third.after == fold(events)
+    assert third.after.time_to_first_response_s == 600
+
+
+@pytest.mark.parametrize(
+    "event",
+    [
+        opened(),
+        routed(),
+        assigned(),
+        threaded(s=30, received_s=29),
+        reply(s=60),
+        resolved(s=90),
+        reopened(s=120),
+    ],
+    ids=lambda e: e.event_type,
+)
+async def test_a_replayed_event_reports_no_change_and_keeps_the_timeline(
+    store: TimelineStore, event: CaseEvent
+) -> None:
+    stored = await record_all(store, [opened(received_s=0), event])
+
+    replay = await record(store, event)
+
+    assert not replay.changed
+    assert replay.before == replay.after == stored
+
+
+ORDERS = [(0, 1, 2, 3, 4, 5), (5, 4, 3, 2, 1, 0), (4, 2, 0, 5, 3, 1), (3, 5, 1, 4, 0, 2)]
+
+
+@pytest.mark.parametrize("order", ORDERS, ids=lambda o: "".join(map(str, o)))
+async def test_events_in_any_arrival_order_converge_on_the_same_timeline(
+    store: TimelineStore, order: tuple[int, ...]
+) -> None:
+    events: list[CaseEvent] = [
+        opened(s=2, received_s=0),
+        routed(s=3, rule="roads"),
+        threaded(s=30, received_s=29),
+        routed(s=40, rule="emergencies"),
+        reply(s=60, team="urgences"),
+        resolved(s=90),
+    ]
+
+    stored = await record_all(store, [events[i] for i in order])
+
+    assert stored == fold(events)
+    assert stored.route is not None
+    # The latest routing and the labels of the latest event (the resolution) are in force.
+    assert (stored.route.rule, stored.team, stored.time_to_first_response_s) == (
+        "emergencies",
+        "voirie",
+        60,
+    )
+    for event in events:
+        assert not (await record(store, event)).changed
+
+
+async def test_times_finer_than_a_millisecond_still_replay_as_unchanged(
+    store: TimelineStore,
+) -> None:
+    events: list[CaseEvent] = [opened(s=2.0004567, received_s=0.0001234), reply(s=60.1234567)]
+    stored = await record_all(store, events)
+
+    replays = [await record(store, event) for event in events]
+
+    assert [change.changed for change in replays] == [False, False]
+    assert stored == fold(events)
+    assert stored.time_to_first_response_s == 60.123
+
+
+async def test_timelines_of_different_cases_are_kept_apart(store: TimelineStore) -> None:
+    other = uuid4()
+    mine = await record(store, opened(s=2, received_s=0))
+
+    theirs = await record(store, opened(s=5, received_s=4, case=other))
+    again = await record(store, reply(s=60))
+
+    assert theirs.before is None
+    assert theirs.after.case_id == other
+    assert again.before == mine.after
+
+
+# -- stage records -----------------------------------------------------------------------------
+
+
+async def test_the_first_stage_event_creates_the_interactions_stage_record(
+    store: TimelineStore,
+) -> None:
+    event = received(received_s=0)
+
+    change = await record_stage(store, event)
+
+    assert change.before is None
+    assert change.after == apply_stage(None, event)
+    assert change.changed
+
+
+async def test_stage_records_note_each_stage_and_its_latency(store: TimelineStore) -> None:
+    events: list[StageEvent] = [received(received_s=0), classified(s=0.25), opened(s=0.75)]
+
+    changes = [await record_stage(store, event) for event in events]
+
+    assert all(change.changed for change in changes)
+    stages = changes[-1].after
+    assert stages == fold_stages(events)
+    assert (stages.case_id, stages.ingest_to_classify_s, stages.classify_to_case_s) == (
+        CASE,
+        0.25,
+        0.5,
+    )
+
+
+@pytest.mark.parametrize(
+    "order", [(0, 1, 2), (2, 1, 0), (1, 2, 0)], ids=lambda o: "".join(map(str, o))
+)
+async def test_stage_events_in_any_order_converge_and_replay_as_unchanged(
+    store: TimelineStore, order: tuple[int, ...]
+) -> None:
+    events: list[StageEvent] = [
+        received(received_s=0),
+        classified(s=0.2504567),
+        threaded(s=0.75, received_s=0, interaction=FIRST),
+    ]
+
+    for i in order:
+        await record_stage(store, events[i])
+    replays = [await record_stage(store, event) for event in events]
+
+    assert not any(change.changed for change in replays)
+    assert replays[0].after == fold_stages(events)
+
+
+async def test_stage_records_of_different_interactions_are_kept_apart(
+    store: TimelineStore,
+) -> None:
+    await record_stage(store, received(received_s=0))
+
+    other = await record_stage(store, threaded(s=30, received_s=29, interaction=SECOND))
+
+    assert other.before is None
+    assert other.after.interaction_id == SECOND
+    assert (other.after.received_at, other.after.classified_at) == (at(29), None)
+
+
+async def test_stage_records_and_timelines_do_not_share_keys(store: TimelineStore) -> None:
+    """A case and an interaction never see each other's record, even under one id."""
+    await record(store, opened(case=FIRST))
+
+    change = await record_stage(store, received(received_s=0))
+
+    assert change.before is None
+
+
+# -- response-time samples ---------------------------------------------------------------------
+
+
+async def test_samples_are_the_cases_first_received_in_the_window_of_the_agency(
+    store: TimelineStore,
+) -> None:
+    other, paris = uuid4(), uuid4()
+    await record_all(store, [opened(s=2, received_s=0), reply(s=600)])
+    await record(store, opened(s=101, received_s=100, case=other))
+    elsewhere = opened(s=51, received_s=50, case=paris).model_copy(update={"agency_id": "paris"})
+    await record(store, elsewhere)
+    answered = CaseSample(
+        team="voirie", channel="facebook", priority="normal", first_response_s=600
+    )
+    unanswered = CaseSample(team=None, channel="facebook", priority=None, first_response_s=None)
+
+    everyone = await store.response_time_samples(start=at(0), end=at(100), agency_id=None)
+    lyon = await store.response_time_samples(start=at(0), end=at(100), agency_id="lyon")
+    later = await store.response_time_samples(start=at(50), end=at(101), agency_id=None)
+    nothing = await store.response_time_samples(start=at(700), end=at(800), agency_id=None)
+
+    assert Counter(everyone) == Counter([answered, unanswered])
+    assert lyon == [answered]
+    assert later == [unanswered, unanswered]
+    assert nothing == []
