@@ -66,7 +66,19 @@ class Connection(Strict):
     auth_token_env: str | None = None
     consumer_secret_env: str | None = None
     api_keys_env: str | None = None
-    public_url: str | None = None
+    public_url: str | None = Field(
+        default=None, description="The URL the platform calls (Twilio signs it)."
+    )
+    account_id: str | None = Field(
+        default=None, description="The agency's own account id (page, number, bot, user)."
+    )
+    account_handle: str | None = Field(
+        default=None, description="The agency's own handle, to recognise mentions."
+    )
+    poll_url: str | None = Field(
+        default=None, description="Mastodon without webhooks: the server to poll."
+    )
+    access_token_env: str | None = None
     rate_limit_per_s: float = Field(default=50.0, gt=0)
 
     @model_validator(mode="after")

@@ -9,6 +9,7 @@ from datetime import datetime
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, ValidationError
 
 from services.ingest.channels.base import (
+    Acknowledgement,
     ConnectionContext,
     ParseResult,
     WebhookRequest,
@@ -58,7 +59,10 @@ def _describe(error: ValidationError) -> str:
 class GenericAdapter:
     content_types: tuple[str, ...] = ("application/json",)
 
-    def handshake(self, request: WebhookRequest, ctx: ConnectionContext) -> str | None:
+    def handshake(self, request: WebhookRequest, ctx: ConnectionContext) -> Acknowledgement | None:
+        return None
+
+    def acknowledge(self, result: ParseResult) -> Acknowledgement | None:
         return None
 
     def verify(self, request: WebhookRequest, ctx: ConnectionContext) -> None:
