@@ -9,6 +9,7 @@ class Topic(StrEnum):
     CASES_EVENTS = "agora.cases.events.v1"
     RESPONSES_OUTBOUND = "agora.responses.outbound.v1"
     RESPONSES_DELIVERED = "agora.responses.delivered.v1"
+    DELIVERY_STATUSES = "agora.responses.statuses.v1"
 
 
 def dlq_topic(topic: str, group: str) -> str:

@@ -24,8 +24,10 @@ def create_app(settings: ClassifySettings) -> FastAPI:
     instruments = ClassifyInstruments.register(telemetry.registry)
 
     async def setup(backends: Backends) -> dict[str, object]:
+        store = MongoClassificationStore(backends.db)
+        await store.ensure_indexes()
         return {
-            "store": MongoClassificationStore(backends.db),
+            "store": store,
             "rules": rules,
             "instruments": instruments,
         }

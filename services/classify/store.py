@@ -16,8 +16,11 @@ class MongoClassificationStore:
     def __init__(self, db: Database) -> None:
         self.collection = db[CLASSIFICATIONS]
 
+    async def ensure_indexes(self) -> None:
+        await self.collection.create_index("interaction_id")
+
     async def save(self, event: InteractionClassified, *, now: datetime) -> list[Document]:
-        """Store the result once; returns the outbox entries still to publish.
+        """Store the result once per classified version; returns the entries still to publish.
 
         Idempotent: a redelivered interaction returns its still-pending entries (maybe none).
         Only labels are kept here, never the message text.
@@ -32,7 +35,9 @@ class MongoClassificationStore:
             )
         ]
         document = {
-            "_id": str(event.interaction_id),
+            "_id": str(event.event_id),
+            "interaction_id": str(event.interaction_id),
+            "edited_at": event.edited_at,
             "agency_id": event.agency_id,
             "event_id": str(event.event_id),
             "classified_at": event.occurred_at,

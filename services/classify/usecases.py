@@ -6,7 +6,7 @@ from datetime import datetime
 from typing import Protocol
 
 from services.classify.pipeline import NO_AGENCY_RULES, AgencyRules, classify_text
-from shared.events import InteractionClassified, InteractionReceived
+from shared.events import InteractionClassified, InteractionEdited, InteractionReceived
 from shared.ids import derived_event_id
 from shared.mongo import Document
 
@@ -22,7 +22,7 @@ class Publisher(Protocol):
 
 
 async def classify_interaction(
-    event: InteractionReceived,
+    event: InteractionReceived | InteractionEdited,
     *,
     store: ClassificationStore,
     outbox: Publisher,
@@ -31,7 +31,7 @@ async def classify_interaction(
     now: datetime,
 ) -> InteractionClassified:
     """Classify, store, publish. A redelivery yields the same event id and publishes only what
-    is still pending, so downstream sees each interaction once."""
+    is still pending, so downstream sees each interaction (and each edit of it) once."""
     interaction = event.interaction
     classification = classify_text(
         interaction.text,
@@ -45,10 +45,11 @@ async def classify_interaction(
         interaction_id=event.interaction_id,
         interaction=interaction,
         classification=classification,
+        edited_at=event.edited_at if isinstance(event, InteractionEdited) else None,
     )
     pending = await store.save(classified, now=now)
     if pending:
-        await outbox.publish(collection, str(event.interaction_id), pending)
+        await outbox.publish(collection, str(classified.event_id), pending)
     log.info(
         "interaction_classified",
         extra={

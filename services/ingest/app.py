@@ -2,11 +2,11 @@
 
 from fastapi import FastAPI
 
-from services.ingest.api import webhooks
+from services.ingest.api import quarantine, webhooks
 from services.ingest.instruments import IngestInstruments
 from services.ingest.ratelimit import RateLimiter
 from services.ingest.settings import IngestSettings
-from services.ingest.store import INTERACTIONS, MongoInteractionStore
+from services.ingest.store import INTERACTIONS, STATUSES, MongoIngestStore
 from shared.bus import build_broker
 from shared.config import load_config
 from shared.http import build_http_app
@@ -21,7 +21,7 @@ def create_app(settings: IngestSettings) -> FastAPI:
     instruments = IngestInstruments.register(telemetry.registry)
 
     async def setup(backends: Backends) -> dict[str, object]:
-        store = MongoInteractionStore(backends.db)
+        store = MongoIngestStore(backends.db)
         await store.ensure_indexes()
         return {
             "settings": settings,
@@ -31,11 +31,13 @@ def create_app(settings: IngestSettings) -> FastAPI:
             "instruments": instruments,
         }
 
-    lifespan = service_lifespan(settings, broker, setup=setup, outbox_collections=[INTERACTIONS])
+    lifespan = service_lifespan(
+        settings, broker, setup=setup, outbox_collections=[INTERACTIONS, STATUSES]
+    )
     return build_http_app(
         "ingest",
         telemetry=telemetry,
         lifespan=lifespan,
-        routers=[webhooks.router],
+        routers=[webhooks.router, quarantine.router],
         description="Verified platform webhooks in; canonical interactions out.",
     )

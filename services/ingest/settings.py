@@ -2,7 +2,7 @@
 
 from typing import ClassVar
 
-from pydantic import Field
+from pydantic import Field, SecretStr
 
 from shared.settings import ServiceSettings
 
@@ -13,3 +13,8 @@ class IngestSettings(ServiceSettings):
 
     max_body_bytes: int = Field(default=1_048_576, ge=1024, description="Larger bodies get 413.")
     publish_timeout_s: float = Field(default=2.0, gt=0, description="Then the relay publishes.")
+    operator_token: SecretStr | None = Field(
+        default=None,
+        description="Bearer token of the operator endpoints (quarantine); unset disables them.",
+    )
+    mastodon_poll_interval_s: float = Field(default=30.0, gt=0)

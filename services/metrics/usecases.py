@@ -13,6 +13,7 @@ from shared.events import (
     CaseEvent,
     CaseOpened,
     InteractionClassified,
+    InteractionEdited,
     InteractionReceived,
     InteractionThreaded,
 )
@@ -58,13 +59,15 @@ async def record_case_event(
 
 
 async def record_interaction_received(
-    event: InteractionReceived,
+    event: InteractionReceived | InteractionEdited,
     *,
     store: TimelineStore,
     instruments: MetricsInstruments,
     now: datetime,
-) -> Change[Stages]:
-    """Note when the interaction was received. Idempotent."""
+) -> Change[Stages] | None:
+    """Note when the interaction was received. Idempotent; an edit changes no timing."""
+    if isinstance(event, InteractionEdited):
+        return None
     change = await _record_stage(event, store=store, instruments=instruments, now=now)
     _log_stage(event, change)
     return change

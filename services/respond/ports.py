@@ -50,6 +50,10 @@ class CaseRepository(Protocol):
     async def append(self, case: Case, *, seen_version: int, outbox: Sequence[Document]) -> bool:
         """Store ``case``, whose last thread entry is new, if still at ``seen_version``."""
 
+    async def replace(self, case: Case, *, seen_version: int) -> bool:
+        """Store the whole case if it is still at ``seen_version``."""
+        ...
+
     async def search(
         self, query: CaseQuery, *, agency_ids: Sequence[str], teams: Sequence[str]
     ) -> tuple[list[Case], int]:

@@ -122,6 +122,15 @@ class MongoCaseRepository:
         )
         return result.matched_count == 1
 
+    async def replace(self, case: Case, *, seen_version: int) -> bool:
+        """Store ``case`` whole (an edited message); optimistic on ``seen_version``."""
+        doc = to_document(case)
+        result = await self.collection.update_one(
+            {"_id": doc["_id"], "version": seen_version},
+            {"$set": {k: v for k, v in doc.items() if k != "_id"}},
+        )
+        return result.matched_count == 1
+
     async def search(
         self, query: CaseQuery, *, agency_ids: Sequence[str], teams: Sequence[str]
     ) -> tuple[list[Case], int]:

@@ -15,6 +15,7 @@ from services.respond.domain.cases import (
     add_interaction,
     add_reply,
     check_reply_text,
+    edit_interaction,
     open_case,
 )
 from services.respond.domain.routing import route
@@ -37,7 +38,7 @@ MAX_ATTEMPTS = 5
 @dataclass(frozen=True)
 class Threaded:
     case: Case
-    outcome: Literal["opened", "threaded", "duplicate"]
+    outcome: Literal["opened", "threaded", "edited", "duplicate"]
 
 
 @dataclass(frozen=True)
@@ -68,6 +69,8 @@ async def thread_interaction(
             "unknown_agency", f"No agency {interaction.agency_id!r} in the configuration."
         )
     existing = await cases.find_by_interaction(interaction_id=event.interaction_id)
+    if existing is not None and event.edited_at is not None:
+        return await _apply_edit(event, existing, edited_at=event.edited_at, cases=cases)
     if existing is not None:
         await _publish_pending(existing, outbox)
         return _logged(Threaded(existing.case, "duplicate"), interaction.interaction_id)
@@ -93,6 +96,29 @@ async def thread_interaction(
             return _logged(Threaded(case, outcome), interaction.interaction_id)
     # Not the message's fault: redelivery retries it once the case is quiet.
     raise Transient(f"case of {interaction.conversation_key} kept changing; retry later")
+
+
+async def _apply_edit(
+    event: InteractionClassified,
+    stored: StoredCase,
+    *,
+    edited_at: datetime,
+    cases: CaseRepository,
+) -> Threaded:
+    """Show the edited text in the thread; replaying the same edit changes nothing."""
+    for _ in range(MAX_ATTEMPTS):
+        edited = edit_interaction(
+            stored.case, event.interaction, event.classification, edited_at=edited_at
+        )
+        if edited is None:
+            return _logged(Threaded(stored.case, "duplicate"), event.interaction_id)
+        if await cases.replace(edited, seen_version=stored.case.version):
+            return _logged(Threaded(edited, "edited"), event.interaction_id)
+        latest = await cases.get(case_id=stored.case.case_id)
+        if latest is None:
+            break
+        stored = latest
+    raise Transient(f"case of {event.interaction.conversation_key} kept changing; retry later")
 
 
 def _open(

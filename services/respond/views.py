@@ -36,6 +36,7 @@ class InboundView(BaseModel):
     author_name: str | None
     at: datetime
     classification: LabelsView
+    edited_at: datetime | None = Field(default=None, description="When the citizen edited it.")
 
 
 class OutboundView(BaseModel):

@@ -19,13 +19,15 @@ from shared.events.interactions import (
     Classification,
     Interaction,
     InteractionClassified,
+    InteractionEdited,
+    InteractionEvent,
     InteractionReceived,
     Kind,
     Location,
     PersonalDataFinding,
     Verdict,
 )
-from shared.events.responses import ReplyDelivered, SendReply
+from shared.events.responses import DeliveryStatusReported, ReplyDelivered, SendReply
 
 __all__ = [
     "Attachment",
@@ -39,9 +41,12 @@ __all__ = [
     "CaseRouted",
     "Channel",
     "Classification",
+    "DeliveryStatusReported",
     "Event",
     "Interaction",
     "InteractionClassified",
+    "InteractionEdited",
+    "InteractionEvent",
     "InteractionReceived",
     "InteractionThreaded",
     "Kind",

@@ -1,7 +1,7 @@
 """The canonical interaction and the events that carry it through ingest and classify."""
 
 from enum import StrEnum
-from typing import Literal
+from typing import Annotated, Literal
 from uuid import UUID
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
@@ -93,6 +93,21 @@ class InteractionReceived(Event):
     interaction: Interaction
 
 
+class InteractionEdited(Event):
+    """The citizen edited a message: ``interaction`` is the message as it now reads."""
+
+    event_type: Literal["interaction.edited"] = "interaction.edited"
+    interaction_id: UUID
+    interaction: Interaction
+    edited_at: AwareDatetime
+
+
+# What travels on ``interactions.received``: a new message or a new version of one.
+InteractionEvent = Annotated[
+    InteractionReceived | InteractionEdited, Field(discriminator="event_type")
+]
+
+
 class Verdict(_Value):
     """One dimension's answer, with the reason a person can read."""
 
@@ -130,3 +145,6 @@ class InteractionClassified(Event):
     interaction_id: UUID
     interaction: Interaction
     classification: Classification
+    edited_at: AwareDatetime | None = Field(
+        default=None, description="Set when this classifies an edited version of the message."
+    )

@@ -3,6 +3,8 @@
 from typing import Literal
 from uuid import UUID
 
+from pydantic import AwareDatetime
+
 from shared.events.envelope import Event
 from shared.events.interactions import Channel
 
@@ -27,3 +29,15 @@ class ReplyDelivered(Event):
     status: Literal["sent", "delivered", "failed"]
     reason: str | None = None
     platform_message_id: str | None = None
+
+
+class DeliveryStatusReported(Event):
+    """A platform reported what became of a message the agency sent (ingest publishes it)."""
+
+    event_type: Literal["delivery.status_reported"] = "delivery.status_reported"
+    channel: Channel
+    connection_id: str
+    platform_message_id: str
+    status: Literal["sent", "delivered", "read", "failed"]
+    reported_at: AwareDatetime
+    error: str | None = None

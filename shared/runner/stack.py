@@ -109,6 +109,7 @@ class Stack:
             "AGORA_HTTP__PORT": str(self.ports.of(service)),
             "AGORA_CONFIG": str(self.options.config),
             "AGORA_DEMO_TOKEN": self.options.demo_token,
+            "AGORA_OPERATOR_TOKEN": self.options.demo_token,
             "AGORA_DEMO_WEBHOOK_SECRET": self.options.webhook_secret,
             "AGORA_TELEMETRY__LOG_LEVEL": self.options.log_level,
             "PYTHONUNBUFFERED": "1",

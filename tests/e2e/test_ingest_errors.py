@@ -1,12 +1,14 @@
 """Every bad webhook gets a clear JSON error and stores nothing."""
 
+import base64
 import json
+import uuid
 
 import httpx
 import pytest
 
 from shared.runner.stack import Stack
-from tests.conftest import TEST_SECRET
+from tests.conftest import TEST_SECRET, TEST_TOKEN
 from tests.support import post_generic_webhook, sign
 
 pytestmark = pytest.mark.e2e
@@ -58,11 +60,28 @@ def test_body_over_the_limit_is_413(stack: Stack, http: httpx.Client) -> None:
     assert (response.status_code, response.json()["error"]) == (413, "payload_too_large")
 
 
-def test_signed_but_malformed_payload_names_the_field(stack: Stack, http: httpx.Client) -> None:
-    body = json.dumps({"text": "no id"}).encode()
+def test_signed_but_malformed_payload_names_the_field_and_is_quarantined(
+    stack: Stack, http: httpx.Client
+) -> None:
+    body = json.dumps({"text": f"no id {uuid.uuid4()}"}).encode()
     response = _post(http, stack, body, **{"x-agora-signature-256": sign(TEST_SECRET, body)})
-    assert response.status_code == 400
-    assert response.json() == {"error": "invalid_payload", "detail": "message_id: Field required"}
+    assert response.status_code == 422
+    assert response.json()["error"] == "invalid_payload"
+    assert response.json()["detail"] == "message_id: Field required"
+    quarantine_id = response.json()["quarantine_id"]
+
+    operator = {"Authorization": f"Bearer {TEST_TOKEN}"}
+    listed = http.get(f"{stack.url('ingest')}/quarantine", headers=operator).json()["items"]
+    assert quarantine_id in [entry["id"] for entry in listed]
+    kept = http.get(f"{stack.url('ingest')}/quarantine/{quarantine_id}", headers=operator).json()
+    assert base64.b64decode(kept["body_base64"]) == body
+    replay = http.post(f"{stack.url('ingest')}/quarantine/{quarantine_id}/replay", headers=operator)
+    assert (replay.status_code, replay.json()["error"]) == (422, "invalid_payload")
+
+
+def test_quarantine_needs_the_operator_token(stack: Stack, http: httpx.Client) -> None:
+    response = http.get(f"{stack.url('ingest')}/quarantine")
+    assert (response.status_code, response.json()["error"]) == (401, "unauthorized")
 
 
 def test_connection_without_its_secret_is_503_naming_the_variable(

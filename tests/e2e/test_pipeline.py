@@ -155,3 +155,29 @@ def test_every_service_reports_ready_and_exposes_metrics(stack: Stack, http: htt
         assert ready.json()["checks"] == {"mongo": "ok", "kafka": "ok"}
         assert http.get(f"{stack.url(service)}/healthz").json()["status"] == "ok"
         assert "# TYPE" in http.get(f"{stack.url(service)}/metrics").text
+
+
+def test_an_edited_message_shows_its_new_text_in_the_case(
+    stack: Stack, http: httpx.Client, auth: dict[str, str]
+) -> None:
+    conversation = f"conv-{uuid.uuid4()}"
+    message = _message(conversation, "Lampadaire en panne rue Victor Hugo")
+    post_generic_webhook(http, stack.url("ingest"), TEST_SECRET, message)
+    case = eventually(lambda: _cases(http, stack, auth, conversation))[0]
+    edit = {
+        **message,
+        "text": "Lampadaire en panne au 14 rue Victor Hugo",
+        "edited_at": "2026-11-26T10:00:00Z",
+    }
+    for _ in range(2):  # a platform retry of the edit changes nothing more
+        assert (
+            post_generic_webhook(http, stack.url("ingest"), TEST_SECRET, edit).json()["edits"] == 1
+        )
+
+    def edited_thread() -> list[Any] | None:
+        detail = http.get(f"{stack.url('respond')}/cases/{case['id']}", headers=auth).json()
+        inbound = [e for e in detail["thread"] if e["direction"] == "inbound"]
+        return inbound if inbound[0]["text"].startswith("Lampadaire en panne au 14") else None
+
+    [entry] = eventually(edited_thread)
+    assert entry["edited_at"] is not None

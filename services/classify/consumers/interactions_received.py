@@ -10,7 +10,7 @@ from services.classify.instruments import ClassifyInstruments
 from services.classify.store import CLASSIFICATIONS, MongoClassificationStore
 from shared.bus import consumer_options
 from shared.clock import utc_now
-from shared.events import InteractionReceived
+from shared.events import InteractionEvent
 from shared.outbox import Outbox
 from shared.topics import Topic
 
@@ -20,7 +20,7 @@ router = KafkaRouter()
 
 @router.subscriber(Topic.INTERACTIONS_RECEIVED, **consumer_options(group=GROUP))
 async def on_interaction_received(
-    event: InteractionReceived,
+    event: InteractionEvent,
     store: Annotated[MongoClassificationStore, Context("store")],
     outbox: Annotated[Outbox, Context("outbox")],
     rules: Annotated[dict[str, Any], Context("rules")],

@@ -1,5 +1,6 @@
 """Typed dependencies of the ingest routes, read from ``app.state``."""
 
+import hmac
 from dataclasses import dataclass
 from typing import Annotated
 
@@ -8,8 +9,9 @@ from fastapi import Depends, Request
 from services.ingest.instruments import IngestInstruments
 from services.ingest.ratelimit import RateLimiter
 from services.ingest.settings import IngestSettings
-from services.ingest.store import MongoInteractionStore
+from services.ingest.store import MongoIngestStore
 from shared.config import AgoraConfig
+from shared.errors import Unauthorized, Unavailable
 from shared.outbox import Outbox
 
 
@@ -17,7 +19,7 @@ from shared.outbox import Outbox
 class IngestContext:
     settings: IngestSettings
     config: AgoraConfig
-    store: MongoInteractionStore
+    store: MongoIngestStore
     outbox: Outbox
     limiter: RateLimiter
     instruments: IngestInstruments
@@ -36,3 +38,18 @@ def get_ingest(request: Request) -> IngestContext:
 
 
 IngestDep = Annotated[IngestContext, Depends(get_ingest)]
+
+
+def require_operator(request: Request, ingest: IngestDep) -> None:
+    """Operator endpoints take ``Authorization: Bearer <AGORA_OPERATOR_TOKEN>``."""
+    token = ingest.settings.operator_token
+    if token is None or not token.get_secret_value():
+        raise Unavailable("operator_disabled", "Set AGORA_OPERATOR_TOKEN to use this endpoint.")
+    scheme, _, given = request.headers.get("authorization", "").partition(" ")
+    if scheme.lower() != "bearer" or not hmac.compare_digest(
+        given.encode(), token.get_secret_value().encode()
+    ):
+        raise Unauthorized("unauthorized", "A valid operator bearer token is required.")
+
+
+OperatorDep = Depends(require_operator)

@@ -3,16 +3,20 @@
 import time
 
 from fastapi import APIRouter, Request
-from fastapi.responses import JSONResponse, PlainTextResponse, Response
+from fastapi.responses import JSONResponse, Response
 
 from services.ingest import usecases
 from services.ingest.api.deps import IngestContext, IngestDep
 from services.ingest.channels import ADAPTERS, ChannelAdapter
-from services.ingest.channels.base import ConnectionContext, WebhookRequest
+from services.ingest.channels.base import (
+    Acknowledgement,
+    ConnectionContext,
+    ParseResult,
+    WebhookRequest,
+)
 from services.ingest.ratelimit import retry_after_header
-from services.ingest.store import INTERACTIONS
 from shared.clock import utc_now
-from shared.config import Connection
+from shared.config import AgoraConfig, Connection
 from shared.errors import (
     AgoraError,
     NotFound,
@@ -26,10 +30,11 @@ from shared.secrets import connection_secrets
 router = APIRouter(tags=["webhooks"])
 
 
-def _resolve(
-    ingest: IngestContext, channel: str, connection_id: str
+def resolve_connection(
+    config: AgoraConfig, channel: str, connection_id: str
 ) -> tuple[ChannelAdapter, Connection, ConnectionContext]:
-    found = ingest.config.find_connection(connection_id)
+    """The adapter, the configured connection and its context (secrets read here)."""
+    found = config.find_connection(connection_id)
     adapter = ADAPTERS.get(channel)
     if found is None or adapter is None or found[1].channel != channel:
         raise NotFound("unknown_connection", f"No {channel} connection named {connection_id!r}.")
@@ -41,7 +46,13 @@ def _resolve(
             f"Connection {connection_id!r} has no secret: set {', '.join(missing)}.",
         )
     ctx = ConnectionContext(
-        agency_id=agency.id, connection_id=connection.id, secrets=secrets, received_at=utc_now()
+        agency_id=agency.id,
+        connection_id=connection.id,
+        secrets=secrets,
+        received_at=utc_now(),
+        public_url=connection.public_url,
+        account_id=connection.account_id,
+        account_handle=connection.account_handle,
     )
     return adapter, connection, ctx
 
@@ -59,7 +70,7 @@ async def _read_body(request: Request, limit: int) -> bytes:
     return b"".join(chunks)
 
 
-def _webhook_request(request: Request, body: bytes) -> WebhookRequest:
+def webhook_request(request: Request, body: bytes) -> WebhookRequest:
     return WebhookRequest(
         method=request.method,
         url=str(request.url),
@@ -70,24 +81,40 @@ def _webhook_request(request: Request, body: bytes) -> WebhookRequest:
     )
 
 
+def _answer(ack: Acknowledgement | None, default: dict[str, object]) -> Response:
+    if ack is None:
+        return JSONResponse(default)
+    return Response(ack.body, status_code=ack.status_code, media_type=ack.media_type)
+
+
+def _check_rate(ingest: IngestContext, connection: Connection) -> None:
+    wait = ingest.limiter.acquire(
+        connection.id, rate=connection.rate_limit_per_s, now=time.monotonic()
+    )
+    if wait:
+        raise RateLimited(
+            "rate_limited",
+            f"Too many requests for connection {connection.id!r}.",
+            retry_after_s=retry_after_header(wait),
+        )
+
+
 @router.post("/webhooks/{channel}/{connection_id}", summary="Receive a platform delivery")
 async def receive_webhook(
     channel: str, connection_id: str, request: Request, ingest: IngestDep
-) -> JSONResponse:
-    """Verify the signature over the raw body, store durably, publish, then answer 200."""
+) -> Response:
+    """Verify the signature over the raw body, store durably, publish, then answer.
+
+    A verified payload that cannot be parsed is quarantined: platforms get their usual 200
+    (so they never disable the webhook); the generic channel gets 422 naming the problem.
+    """
+    label = channel if channel in ADAPTERS else "unknown"
     try:
-        adapter, connection, ctx = _resolve(ingest, channel, connection_id)
-        wait = ingest.limiter.acquire(
-            connection_id, rate=connection.rate_limit_per_s, now=time.monotonic()
+        adapter, connection, ctx = resolve_connection(ingest.config, channel, connection_id)
+        _check_rate(ingest, connection)
+        webhook = webhook_request(
+            request, await _read_body(request, ingest.settings.max_body_bytes)
         )
-        if wait:
-            raise RateLimited(
-                "rate_limited",
-                f"Too many requests for connection {connection_id!r}.",
-                retry_after_s=retry_after_header(wait),
-            )
-        body = await _read_body(request, ingest.settings.max_body_bytes)
-        webhook = _webhook_request(request, body)
         if webhook.content_type not in adapter.content_types:
             raise UnsupportedMediaType(
                 "unsupported_media_type",
@@ -100,26 +127,33 @@ async def receive_webhook(
             adapter=adapter,
             store=ingest.store,
             outbox=ingest.outbox,
-            collection=INTERACTIONS,
             publish_timeout_s=ingest.settings.publish_timeout_s,
             now=utc_now(),
         )
+    except usecases.Quarantined as quarantined:
+        ingest.instruments.quarantined.labels(ctx.agency_id, label).inc()
+        if getattr(adapter, "refuse_malformed", False):
+            raise
+        return _answer(
+            adapter.acknowledge(ParseResult()),
+            {"status": "quarantined", "quarantine_id": quarantined.quarantine_id},
+        )
     except AgoraError as error:
-        ingest.instruments.rejected.labels(
-            channel if channel in ADAPTERS else "unknown", error.code
-        ).inc()
+        ingest.instruments.rejected.labels(label, error.code).inc()
         raise
-    new = len(accepted.interaction_ids) - accepted.duplicates
-    ingest.instruments.received.labels(ctx.agency_id, channel).inc(new)
-    ingest.instruments.duplicates.labels(ctx.agency_id, channel).inc(accepted.duplicates)
-    return JSONResponse(
+    ingest.instruments.count(accepted, agency=ctx.agency_id, channel=label)
+    return _answer(
+        adapter.acknowledge(accepted.parsed),
         {
             "status": "accepted",
             "interaction_ids": accepted.interaction_ids,
             "duplicates": accepted.duplicates,
+            "edits": accepted.edits,
+            "statuses": accepted.statuses,
+            "deletions": accepted.deletions,
             "ignored": accepted.ignored,
             "published": accepted.published,
-        }
+        },
     )
 
 
@@ -127,8 +161,10 @@ async def receive_webhook(
 async def handshake(
     channel: str, connection_id: str, request: Request, ingest: IngestDep
 ) -> Response:
-    adapter, _, ctx = _resolve(ingest, channel, connection_id)
-    answer = adapter.handshake(_webhook_request(request, b""), ctx)
+    """Meta's ``hub.challenge`` and X's CRC ``crc_token`` verifications."""
+    adapter, _, ctx = resolve_connection(ingest.config, channel, connection_id)
+    answer = adapter.handshake(webhook_request(request, b""), ctx)
     if answer is None:
         raise NotFound("no_handshake", f"The {channel} channel has no GET handshake.")
-    return PlainTextResponse(answer)
+    ingest.instruments.other_events.labels(ctx.agency_id, channel, "verification").inc()
+    return _answer(answer, {})

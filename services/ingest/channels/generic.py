@@ -2,6 +2,7 @@
 
 Header: ``X-Agora-Signature-256: sha256=<hex of HMAC-SHA256(secret, body)>``.
 Body: one message object, or ``{"messages": [...]}`` with several (schema: ``GenericMessage``).
+A message with ``edited_at`` is a new version of an earlier one; ``"deleted": true`` retracts it.
 """
 
 from datetime import datetime
@@ -11,6 +12,8 @@ from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, ValidationErro
 from services.ingest.channels.base import (
     Acknowledgement,
     ConnectionContext,
+    Deletion,
+    Edit,
     ParseResult,
     WebhookRequest,
     hmac_hex,
@@ -44,6 +47,10 @@ class GenericMessage(_Body):
     attachments: list[Attachment] = []
     location: Location | None = None
     language: str | None = Field(default=None, max_length=16)
+    edited_at: AwareDatetime | None = Field(
+        default=None, description="Set when this is a new version of an earlier message."
+    )
+    deleted: bool = Field(default=False, description="The author deleted the message.")
 
 
 class GenericBatch(_Body):
@@ -58,6 +65,8 @@ def _describe(error: ValidationError) -> str:
 
 class GenericAdapter:
     content_types: tuple[str, ...] = ("application/json",)
+    # Our own documented schema: the sender is told what is wrong (422) rather than 200.
+    refuse_malformed = True
 
     def handshake(self, request: WebhookRequest, ctx: ConnectionContext) -> Acknowledgement | None:
         return None
@@ -81,7 +90,16 @@ class GenericAdapter:
                 messages = [GenericMessage.model_validate_json(request.body)]
         except ValidationError as error:
             raise InvalidInput("invalid_payload", _describe(error)) from error
-        return ParseResult(interactions=[to_interaction(m, ctx) for m in messages])
+        result = ParseResult()
+        for message in messages:
+            if message.deleted:
+                deleted_at = message.edited_at or ctx.received_at
+                result.deletions.append(Deletion(Channel.GENERIC, message.message_id, deleted_at))
+            elif message.edited_at is not None:
+                result.edits.append(Edit(to_interaction(message, ctx), message.edited_at))
+            else:
+                result.interactions.append(to_interaction(message, ctx))
+        return result
 
 
 def to_interaction(message: GenericMessage, ctx: ConnectionContext) -> Interaction:

@@ -7,7 +7,7 @@ from services.metrics.consumers import GROUP
 from services.metrics.deps import InstrumentsContext, StoreContext
 from shared.bus import consumer_options
 from shared.clock import utc_now
-from shared.events import InteractionReceived
+from shared.events import InteractionEvent
 from shared.topics import Topic
 
 router = KafkaRouter()
@@ -15,7 +15,7 @@ router = KafkaRouter()
 
 @router.subscriber(Topic.INTERACTIONS_RECEIVED, **consumer_options(group=GROUP))
 async def on_interaction_received(
-    event: InteractionReceived, store: StoreContext, instruments: InstrumentsContext
+    event: InteractionEvent, store: StoreContext, instruments: InstrumentsContext
 ) -> None:
     await usecases.record_interaction_received(
         event, store=store, instruments=instruments, now=utc_now()

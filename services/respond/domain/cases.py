@@ -76,6 +76,7 @@ class InboundEntry(_Value):
     author_name: str | None = None
     at: AwareDatetime
     classification: Labels
+    edited_at: AwareDatetime | None = None
 
 
 class OutboundEntry(_Value):
@@ -191,6 +192,34 @@ def add_interaction(case: Case, interaction: Interaction, classification: Classi
             "version": case.version + 1,
         }
     )
+
+
+def edit_interaction(
+    case: Case,
+    interaction: Interaction,
+    classification: Classification,
+    *,
+    edited_at: datetime,
+) -> Case | None:
+    """The case with a citizen's message replaced by its edited version.
+
+    None when there is nothing to change: the message is not in this case, or this edit (or a
+    later one) is already applied, so replaying an edit is a no-op.
+    """
+    thread = list(case.thread)
+    for index, entry in enumerate(thread):
+        if isinstance(entry, InboundEntry) and entry.interaction_id == interaction.interaction_id:
+            if entry.edited_at is not None and entry.edited_at >= edited_at:
+                return None
+            thread[index] = entry.model_copy(
+                update={
+                    "text": interaction.text,
+                    "classification": Labels.of(classification),
+                    "edited_at": edited_at,
+                }
+            )
+            return case.model_copy(update={"thread": tuple(thread), "version": case.version + 1})
+    return None
 
 
 def check_reply_text(text: str) -> None:

@@ -60,6 +60,13 @@ class FakeCaseRepository:
         self.stored[case.case_id] = StoredCase(case=case, pending=[*current.pending, *outbox])
         return True
 
+    async def replace(self, case: Case, *, seen_version: int) -> bool:
+        current = self.stored.get(case.case_id)
+        if current is None or current.case.version != seen_version:
+            return False
+        self.stored[case.case_id] = StoredCase(case=case, pending=current.pending)
+        return True
+
     async def search(
         self, query: CaseQuery, *, agency_ids: Sequence[str], teams: Sequence[str]
     ) -> tuple[list[Case], int]:

@@ -104,3 +104,19 @@ def test_non_json_body_is_invalid_input() -> None:
     request = WebhookRequest("POST", "u", {}, {}, b"not json", "application/json")
     with pytest.raises(InvalidInput):
         ADAPTER.parse(request, CTX)
+
+
+def test_a_message_with_edited_at_is_an_edit_of_the_same_interaction() -> None:
+    payload = {"message_id": "m-9", "text": "corrected", "edited_at": "2026-11-26T09:10:00Z"}
+    result = ADAPTER.parse(_request(payload), CTX)
+    assert result.interactions == []
+    [edit] = result.edits
+    assert edit.interaction.interaction_id == interaction_id("lyon", "generic", "m-9")
+    assert edit.interaction.text == "corrected"
+    assert edit.edited_at == datetime(2026, 11, 26, 9, 10, tzinfo=UTC)
+
+
+def test_a_deleted_message_is_a_deletion_not_an_interaction() -> None:
+    result = ADAPTER.parse(_request({"message_id": "m-9", "deleted": True}), CTX)
+    assert (result.interactions, result.edits) == ([], [])
+    assert [d.message_id for d in result.deletions] == ["m-9"]
