@@ -12,6 +12,7 @@ from pymongo import ASCENDING, DESCENDING
 from pymongo.errors import BulkWriteError
 
 from services.ingest.channels.base import Deletion
+from shared.batching import GroupCommitter
 from shared.events import DeliveryStatusReported, InteractionEdited, InteractionReceived
 from shared.ids import AGORA_NS
 from shared.mongo import Database, Document
@@ -75,6 +76,10 @@ class MongoIngestStore:
 
     def __init__(self, db: Database) -> None:
         self.db = db
+        # Concurrent webhooks share one insert_many (group commit).
+        self._new_interactions: GroupCommitter[Document, Stored] = GroupCommitter(
+            lambda docs: self._insert_new(INTERACTIONS, docs)
+        )
 
     async def ensure_indexes(self) -> None:
         await self.db[INTERACTIONS].create_index([("received_at", ASCENDING)])
@@ -84,7 +89,7 @@ class MongoIngestStore:
     async def store_interactions(
         self, events: Sequence[InteractionReceived], *, now: datetime
     ) -> list[Stored]:
-        return await self._insert_new(INTERACTIONS, [_interaction_doc(e, now) for e in events])
+        return await self._new_interactions.submit([_interaction_doc(e, now) for e in events])
 
     async def store_statuses(
         self, events: Sequence[DeliveryStatusReported], *, now: datetime
