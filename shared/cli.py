@@ -19,6 +19,10 @@ SERVICES: dict[str, tuple[str, str]] = {
 }
 
 
+# Commands a service contributes (``register(subparsers)``), named by import string too.
+COMMAND_EXTENSIONS = ("services.ingest.cli:register",)
+
+
 def _load(target: str) -> Any:
     module, _, attribute = target.partition(":")
     return getattr(importlib.import_module(module), attribute)
@@ -84,6 +88,8 @@ def _build_parser() -> argparse.ArgumentParser:
     check.set_defaults(run=lambda a: config_check(a.file))
 
     add_runner_commands(commands)
+    for extension in COMMAND_EXTENSIONS:
+        _load(extension)(commands)
     return parser
 
 
