@@ -12,6 +12,7 @@ Consumers are idempotent, so repeats are harmless; on Apache Kafka the replay ne
 import asyncio
 import contextlib
 import logging
+import time
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -81,6 +82,7 @@ class Outbox:
         self._done_event = asyncio.Event()
         self._max_offsets: dict[str, int] = {}
         self._tasks: list[asyncio.Task[None]] = []
+        self._skip_until = 0.0
 
     async def ensure_indexes(self) -> None:
         for name in self.collections:
@@ -101,15 +103,23 @@ class Outbox:
             )
             self._max_offsets[slot] = max(self._max_offsets.get(slot, -1), offset)
             self._done.append((collection, doc_id, entry))
+        self._skip_until = 0.0
         self._done_event.set()
 
     async def publish_soon(
         self, collection: str, doc_id: Any, entries: Sequence[Document], *, timeout_s: float = 2.0
     ) -> bool:
-        """Publish now if the broker answers in time; otherwise the relay's sweep will."""
+        """Publish now if the broker answers in time; otherwise the relay's sweep will.
+
+        After a failure, callers skip the attempt for ``timeout_s`` instead of each waiting it
+        out: with Kafka down, webhooks keep being answered at once (their events wait, stored).
+        """
+        if time.monotonic() < self._skip_until:
+            return False
         try:
             await asyncio.wait_for(self.publish(collection, doc_id, entries), timeout=timeout_s)
         except Exception as error:
+            self._skip_until = time.monotonic() + timeout_s
             log.warning("outbox_publish_deferred", extra={"error": type(error).__name__})
             return False
         return True

@@ -1,5 +1,7 @@
 """Crashes lose nothing: a killed broker (memory-only log) or a killed service, mid-stream."""
 
+import asyncio
+import json
 import threading
 import time
 import uuid
@@ -9,8 +11,11 @@ from pathlib import Path
 import httpx
 import pytest
 
+from shared.ids import interaction_id
 from shared.runner.stack import Stack
+from shared.topics import Topic
 from tests.conftest import TEST_SECRET, TEST_TOKEN, make_stack
+from tests.integration.kafka import records_containing
 from tests.support import eventually, post_generic_webhook
 
 pytestmark = pytest.mark.e2e
@@ -106,3 +111,33 @@ def test_service_killed_mid_stream_loses_and_duplicates_nothing(
 
     assert statuses == [200] * count
     eventually(lambda: _all_exactly_once(own_stack, run, count), timeout=120, interval=1)
+
+
+async def _classified_ids(bootstrap: str, run: str, expected: int) -> list[str]:
+    """Interaction ids in classify's output topic (from its start) for this run's messages."""
+    records = await records_containing(
+        bootstrap, Topic.INTERACTIONS_CLASSIFIED, run, expected=expected, polls=240
+    )
+    return [json.loads(r.value)["interaction_id"] for r in records]
+
+
+def test_webhooks_posted_while_the_broker_is_down_reach_classify_once(own_stack: Stack) -> None:
+    run = f"down-{uuid.uuid4().hex[:8]}"
+    before, during = 10, 15
+    statuses: list[int] = []
+    _send_stream(own_stack, f"{run}-a", before, statuses)
+    eventually(lambda: _all_exactly_once(own_stack, f"{run}-a", before), timeout=60, interval=1)
+
+    own_stack.kill_broker()
+    _send_stream(own_stack, f"{run}-b", during, statuses)
+    own_stack.start_broker()
+
+    assert statuses == [200] * (before + during)
+    expected = {
+        str(interaction_id("lyon", "generic", f"{run}-{part}-{i}"))
+        for part, count in (("a", before), ("b", during))
+        for i in range(count)
+    }
+    found = asyncio.run(_classified_ids(own_stack.bootstrap, run, len(expected)))
+    assert sorted(found) == sorted(expected)  # every one, and each exactly once
+    eventually(lambda: _all_exactly_once(own_stack, f"{run}-b", during), timeout=120, interval=1)
