@@ -2,7 +2,7 @@
 
 from fastapi import FastAPI
 
-from services.ingest.api import quarantine, webhooks
+from services.ingest.api import open311, quarantine, webhooks
 from services.ingest.instruments import IngestInstruments
 from services.ingest.ratelimit import RateLimiter
 from services.ingest.settings import IngestSettings
@@ -38,6 +38,6 @@ def create_app(settings: IngestSettings) -> FastAPI:
         "ingest",
         telemetry=telemetry,
         lifespan=lifespan,
-        routers=[webhooks.router, quarantine.router],
+        routers=[webhooks.router, open311.router, quarantine.router],
         description="Verified platform webhooks in; canonical interactions out.",
     )

@@ -57,7 +57,7 @@ def resolve_connection(
     return adapter, connection, ctx
 
 
-async def _read_body(request: Request, limit: int) -> bytes:
+async def read_body(request: Request, limit: int) -> bytes:
     declared = request.headers.get("content-length")
     if declared is not None and declared.isdigit() and int(declared) > limit:
         raise PayloadTooLarge("payload_too_large", f"The body exceeds {limit} bytes.")
@@ -87,7 +87,7 @@ def _answer(ack: Acknowledgement | None, default: dict[str, object]) -> Response
     return Response(ack.body, status_code=ack.status_code, media_type=ack.media_type)
 
 
-def _check_rate(ingest: IngestContext, connection: Connection) -> None:
+def check_rate(ingest: IngestContext, connection: Connection) -> None:
     wait = ingest.limiter.acquire(
         connection.id, rate=connection.rate_limit_per_s, now=time.monotonic()
     )
@@ -111,10 +111,8 @@ async def receive_webhook(
     label = channel if channel in ADAPTERS else "unknown"
     try:
         adapter, connection, ctx = resolve_connection(ingest.config, channel, connection_id)
-        _check_rate(ingest, connection)
-        webhook = webhook_request(
-            request, await _read_body(request, ingest.settings.max_body_bytes)
-        )
+        check_rate(ingest, connection)
+        webhook = webhook_request(request, await read_body(request, ingest.settings.max_body_bytes))
         if webhook.content_type not in adapter.content_types:
             raise UnsupportedMediaType(
                 "unsupported_media_type",
