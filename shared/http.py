@@ -13,6 +13,7 @@ from fastapi.responses import JSONResponse
 from opentelemetry import propagate, trace
 from prometheus_client import CONTENT_TYPE_LATEST, Counter, Histogram, generate_latest
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from shared.errors import AgoraError, RateLimited
 from shared.telemetry import Telemetry
@@ -60,36 +61,55 @@ def install_error_handlers(app: FastAPI) -> None:
         return error_response(500, "internal_error", "Unexpected error; it has been logged.")
 
 
-def _install_observability(app: FastAPI, telemetry: Telemetry) -> None:
-    tracer = telemetry.tracer_provider.get_tracer("agora.http")
-    requests = Counter(
-        f"agora_{telemetry.service}_http_requests_total",
-        "HTTP requests handled.",
-        ["method", "route", "status"],
-        registry=telemetry.registry,
-    )
-    latency = Histogram(
-        f"agora_{telemetry.service}_http_request_duration_seconds",
-        "HTTP request latency.",
-        ["method", "route"],
-        registry=telemetry.registry,
-        buckets=(0.002, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10),
-    )
+class _Observability:
+    """Pure ASGI middleware: one server span and two Prometheus series per request.
 
-    @app.middleware("http")
-    async def observe(request: Request, call_next: Any) -> Response:
+    (Starlette's ``BaseHTTPMiddleware`` costs several times the whole webhook path.)
+    """
+
+    def __init__(self, app: ASGIApp, telemetry: Telemetry) -> None:
+        self.app = app
+        self.tracer = telemetry.tracer_provider.get_tracer("agora.http")
+        self.requests = Counter(
+            f"agora_{telemetry.service}_http_requests_total",
+            "HTTP requests handled.",
+            ["method", "route", "status"],
+            registry=telemetry.registry,
+        )
+        self.latency = Histogram(
+            f"agora_{telemetry.service}_http_request_duration_seconds",
+            "HTTP request latency.",
+            ["method", "route"],
+            registry=telemetry.registry,
+            buckets=(0.002, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10),
+        )
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
         started = time.perf_counter()
-        context = propagate.extract(dict(request.headers))
-        with tracer.start_as_current_span(
-            f"{request.method} {request.url.path}", context=context, kind=trace.SpanKind.SERVER
+        method = scope["method"]
+        status = 500
+        carrier = {k.decode("latin-1"): v.decode("latin-1") for k, v in scope["headers"]}
+
+        async def send_with_status(message: Message) -> None:
+            nonlocal status
+            if message["type"] == "http.response.start":
+                status = message["status"]
+            await send(message)
+
+        with self.tracer.start_as_current_span(
+            method, context=propagate.extract(carrier), kind=trace.SpanKind.SERVER
         ) as span:
-            response: Response = await call_next(request)
-            route = getattr(request.scope.get("route"), "path", "unmatched")
-            span.update_name(f"{request.method} {route}")
-            span.set_attribute("http.status_code", response.status_code)
-        requests.labels(request.method, route, str(response.status_code)).inc()
-        latency.labels(request.method, route).observe(time.perf_counter() - started)
-        return response
+            try:
+                await self.app(scope, receive, send_with_status)
+            finally:
+                route = getattr(scope.get("route"), "path", "unmatched")
+                span.update_name(f"{method} {route}")
+                span.set_attribute("http.status_code", status)
+                self.requests.labels(method, route, str(status)).inc()
+                self.latency.labels(method, route).observe(time.perf_counter() - started)
 
 
 def build_http_app(
@@ -108,7 +128,7 @@ def build_http_app(
     app = FastAPI(title=title or f"Agora {service}", description=description, lifespan=lifespan)
     app.state.readiness = {}
     install_error_handlers(app)
-    _install_observability(app, telemetry)
+    app.add_middleware(_Observability, telemetry=telemetry)
 
     @app.get("/healthz", tags=["probes"])
     async def healthz() -> dict[str, str]:
