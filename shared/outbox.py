@@ -83,6 +83,8 @@ class Outbox:
         self._max_offsets: dict[str, int] = {}
         self._tasks: list[asyncio.Task[None]] = []
         self._skip_until = 0.0
+        self._suspect = True  # until the broker's identity is checked once
+        self._checking = asyncio.Lock()
 
     async def ensure_indexes(self) -> None:
         for name in self.collections:
@@ -96,11 +98,23 @@ class Outbox:
         )
 
     async def publish(self, collection: str, doc_id: Any, entries: Sequence[Document]) -> None:
-        """Publish entries now (in order); marking them published happens in the background."""
+        """Publish entries now (in order); marking them published happens in the background.
+
+        After any broker failure the relay first checks whom it is talking to: a new broker
+        gets its replay *before* anything new, so nothing new is replayed twice.
+        """
+        if self._suspect:
+            async with self._checking:
+                if self._suspect:
+                    await self.check_broker()
         for entry in entries:
-            slot, offset = await self._publish(
-                entry["topic"], entry["key"].encode(), entry["value"].encode()
-            )
+            try:
+                slot, offset = await self._publish(
+                    entry["topic"], entry["key"].encode(), entry["value"].encode()
+                )
+            except Exception:
+                self._suspect = True
+                raise
             self._max_offsets[slot] = max(self._max_offsets.get(slot, -1), offset)
             self._done.append((collection, doc_id, entry))
         self._skip_until = 0.0
@@ -186,9 +200,11 @@ class Outbox:
     async def _watch_loop(self) -> None:
         while True:
             try:
-                await self.check_broker()
+                async with self._checking:
+                    await self.check_broker()
                 await self.sweep()
             except Exception as error:
+                self._suspect = True
                 log.warning("outbox_relay_waiting", extra={"error": type(error).__name__})
             await asyncio.sleep(self.sweep_interval_s)
 
@@ -213,6 +229,14 @@ class Outbox:
 
     async def check_broker(self) -> None:
         """Replay everything since the previous broker started if this one is new."""
+        try:
+            await self._check_broker()
+        except Exception:
+            self._suspect = True
+            raise
+        self._suspect = False
+
+    async def _check_broker(self) -> None:
         identity = await self._identify()
         state = await self.db[BROKER_STATE].find_one({"_id": "broker"})
         now = self._clock()
