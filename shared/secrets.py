@@ -18,3 +18,8 @@ def connection_secrets(connection: Connection) -> tuple[dict[str, str], list[str
         else:
             missing.append(str(env_name))
     return found, missing
+
+
+def env_value(env_name: str | None) -> str | None:
+    """The value of a secret named in agora.yaml, or None when unset."""
+    return (os.environ.get(env_name) or None) if env_name else None

@@ -6,7 +6,7 @@ import logging
 from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Protocol
 
 from fastapi import FastAPI
 from faststream.kafka import KafkaBroker
@@ -29,6 +29,12 @@ class Backends:
 
 
 Setup = Callable[[Backends], Awaitable[dict[str, Any]]]
+
+
+class Worker(Protocol):
+    def start(self) -> None: ...
+
+    async def stop(self) -> None: ...
 
 
 def topics_of(broker: KafkaBroker) -> list[str]:
@@ -70,7 +76,8 @@ def service_lifespan(
     """Lifespan: open Mongo, let ``setup`` build the service's ports, then consume and relay.
 
     ``setup`` returns the objects handlers need; each lands in ``app.state`` (routes) and in
-    this broker's context (subscribers). Stop order is the reverse: consuming stops first.
+    this broker's context (subscribers). Under the key ``"workers"`` it may return background
+    workers (``start()`` / ``async stop()``), started last. Stop order is the reverse.
     """
 
     @asynccontextmanager
@@ -87,15 +94,20 @@ def service_lifespan(
             )
             await outbox.ensure_indexes()
             ports = await setup(Backends(db=db, broker=broker, outbox=outbox))
+            workers: list[Worker] = list(ports.pop("workers", []))
             for name, port in {"outbox": outbox, **ports}.items():
                 setattr(app.state, name, port)
                 broker.context.set_global(name, port)
             app.state.readiness = {"mongo": lambda: ping(db), "kafka": probe.ping}
             connecting = asyncio.create_task(_connect_broker(broker, settings))
             outbox.start()
+            for worker in workers:
+                worker.start()
             try:
                 yield
             finally:
+                for worker in workers:
+                    await worker.stop()
                 connecting.cancel()
                 with contextlib.suppress(asyncio.CancelledError):
                     await connecting

@@ -4,10 +4,12 @@ from fastapi import FastAPI
 
 from services.ingest.api import open311, quarantine, webhooks
 from services.ingest.instruments import IngestInstruments
+from services.ingest.mastodon_poller import MastodonPoller
 from services.ingest.ratelimit import RateLimiter
 from services.ingest.settings import IngestSettings
 from services.ingest.store import INTERACTIONS, STATUSES, MongoIngestStore
 from shared.bus import build_broker
+from shared.clock import utc_now
 from shared.config import load_config
 from shared.http import build_http_app
 from shared.service import Backends, service_lifespan
@@ -23,7 +25,17 @@ def create_app(settings: IngestSettings) -> FastAPI:
     async def setup(backends: Backends) -> dict[str, object]:
         store = MongoIngestStore(backends.db)
         await store.ensure_indexes()
+        poller = MastodonPoller(
+            config=config,
+            db=backends.db,
+            store=store,
+            outbox=backends.outbox,
+            clock=utc_now,
+            interval_s=settings.mastodon_poll_interval_s,
+            publish_timeout_s=settings.publish_timeout_s,
+        )
         return {
+            "workers": [poller],
             "settings": settings,
             "config": config,
             "store": store,

@@ -140,6 +140,21 @@ async def accept_webhook(
             extra={"connection_id": ctx.connection_id, "error": error.code},
         )
         raise Quarantined(error.detail, quarantine_id) from error
+    return await ingest_parsed(
+        parsed, ctx, store=store, outbox=outbox, publish_timeout_s=publish_timeout_s, now=now
+    )
+
+
+async def ingest_parsed(
+    parsed: ParseResult,
+    ctx: ConnectionContext,
+    *,
+    store: IngestStore,
+    outbox: Publisher,
+    publish_timeout_s: float,
+    now: datetime,
+) -> Accepted:
+    """Store what a delivery (or a poll) brought, deduplicated, then publish it."""
     received, edited, statuses = _events(parsed, ctx, now)
     stored = await store.store_interactions(received, now=now)
     stored += [await store.store_edit(event, now=now) for event in edited]

@@ -10,6 +10,7 @@ A status becomes an interaction when it mentions or replies to the agency's acco
 (``ctx.account_id`` or ``ctx.account_handle``); the agency's own statuses are echoes.
 """
 
+import json
 from typing import Any
 
 from pydantic import TypeAdapter, ValidationError
@@ -62,6 +63,13 @@ class MastodonAdapter:
             raise Unauthorized("invalid_signature", "The body does not match its signature.")
 
     def parse(self, request: WebhookRequest, ctx: ConnectionContext) -> ParseResult:
+        """A webhook event, or a polled notifications list (a JSON array: saved or replayed)."""
+        if request.body.lstrip().startswith(b"["):
+            try:
+                notifications = json.loads(request.body)
+            except ValueError as error:
+                raise InvalidInput("invalid_payload", f"body: not JSON: {error}") from error
+            return parse_notifications(notifications, ctx)
         try:
             event = WebhookEvent.model_validate_json(request.body)
         except ValidationError as error:
