@@ -12,6 +12,14 @@ TEST_CONFIG = Path(__file__).parent / "fixtures" / "agora.yaml"
 
 TEST_TOKEN = "test-supervisor-token"
 TEST_SECRET = "test-webhook-secret"
+# Secrets of the platform connections in tests/fixtures/agora.yaml.
+PLATFORM_SECRETS = {
+    "AGORA_TEST_META_SECRET": "meta-app-secret",
+    "AGORA_TEST_META_VERIFY": "meta-verify-token",
+    "AGORA_TEST_TWILIO_TOKEN": "twilio-auth-token",
+    "AGORA_TEST_X_SECRET": "x-consumer-secret",
+    "AGORA_TEST_TELEGRAM_SECRET": "telegram-secret-token",
+}
 
 
 def make_stack(tmp: Path) -> Stack:
@@ -23,6 +31,7 @@ def make_stack(tmp: Path) -> Stack:
             demo_token=TEST_TOKEN,
             webhook_secret=TEST_SECRET,
             log_level="INFO",
+            extra_env=dict(PLATFORM_SECRETS),
         )
     )
 
