@@ -37,10 +37,14 @@ def get_ingest(request: Request) -> IngestContext:
     )
 
 
-IngestDep = Annotated[IngestContext, Depends(get_ingest)]
+async def _ingest_dependency(request: Request) -> IngestContext:
+    return get_ingest(request)  # async: FastAPI would run a sync dependency in a thread
 
 
-def require_operator(request: Request, ingest: IngestDep) -> None:
+IngestDep = Annotated[IngestContext, Depends(_ingest_dependency)]
+
+
+async def require_operator(request: Request, ingest: IngestDep) -> None:
     """Operator endpoints take ``Authorization: Bearer <AGORA_OPERATOR_TOKEN>``."""
     token = ingest.settings.operator_token
     if token is None or not token.get_secret_value():
