@@ -1,6 +1,7 @@
 """Webhook in → classified → case routed → reply → first-response time measured, for real."""
 
 import uuid
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 import httpx
@@ -181,3 +182,24 @@ def test_an_edited_message_shows_its_new_text_in_the_case(
 
     [entry] = eventually(edited_thread)
     assert entry["edited_at"] is not None
+
+
+def test_concurrent_retries_of_one_message_yield_one_interaction(
+    stack: Stack, http: httpx.Client, auth: dict[str, str]
+) -> None:
+    conversation = f"conv-{uuid.uuid4()}"
+    message = _message(conversation, "Dépôt sauvage de déchets rue Juliette Récamier")
+
+    def deliver(_: int) -> int:
+        with httpx.Client(timeout=10) as client:
+            return post_generic_webhook(
+                client, stack.url("ingest"), TEST_SECRET, message
+            ).status_code
+
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        assert list(pool.map(deliver, range(8))) == [200] * 8
+
+    case = eventually(lambda: _cases(http, stack, auth, conversation))[0]
+    detail = http.get(f"{stack.url('respond')}/cases/{case['id']}", headers=auth).json()
+    assert [e["direction"] for e in detail["thread"]] == ["inbound"]
+    assert len(_cases(http, stack, auth, conversation)) == 1
