@@ -164,7 +164,11 @@ async def ensure_topics(settings: KafkaSettings, topics: Iterable[str] = tuple(T
         if missing:
             response = await admin.create_topics(
                 [
-                    NewTopic(t, num_partitions=settings.partitions, replication_factor=1)
+                    NewTopic(
+                        t,
+                        num_partitions=settings.partitions,
+                        replication_factor=settings.replication_factor,
+                    )
                     for t in missing
                 ]
             )

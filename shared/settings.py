@@ -12,6 +12,9 @@ DEFAULT_CONFIG = Path(__file__).parent / "config" / "demo.agora.yaml"
 class KafkaSettings(BaseModel):
     bootstrap_servers: str = "127.0.0.1:9092"
     partitions: int = Field(default=4, ge=1, description="Partitions of each topic created.")
+    replication_factor: int = Field(
+        default=1, ge=1, description="Replicas of each topic a service creates (1 locally)."
+    )
 
 
 class MongoSettings(BaseModel):

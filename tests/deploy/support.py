@@ -134,3 +134,20 @@ def code_metric_names() -> set[str]:
 def queried_metric_names(expression: str) -> set[str]:
     """``agora_*`` metric families named in a PromQL expression, suffixes dropped."""
     return {_base_name(name) for name in re.findall(r"\bagora_[a-z0-9_]+", expression)}
+
+
+# -- Kubernetes manifests (deploy/kubernetes) -------------------------------------------------
+
+KUBERNETES_DIR = ROOT / "deploy" / "kubernetes"
+KUSTOMIZATION = KUBERNETES_DIR / "kustomization.yaml"
+
+
+def kubernetes_files() -> list[Path]:
+    """The manifest files of ``deploy/kubernetes``, its ``kustomization.yaml`` excepted."""
+    files = [*KUBERNETES_DIR.glob("*.yaml"), *KUBERNETES_DIR.glob("*.yml")]
+    return sorted(path for path in files if path != KUSTOMIZATION)
+
+
+def load_manifests(path: Path) -> list[dict[str, Any]]:
+    """The objects of one (multi-document) manifest file, empty documents skipped."""
+    return [doc for doc in yaml.safe_load_all(path.read_text(encoding="utf-8")) if doc]
