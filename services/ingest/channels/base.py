@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Literal, Protocol
 
+from shared.errors import Unauthorized
 from shared.events import Channel, Interaction
 
 
@@ -113,6 +114,26 @@ class ChannelAdapter(Protocol):
 
     def acknowledge(self, result: ParseResult) -> Acknowledgement | None:
         """The answer the platform expects, or None for Agora's default JSON."""
+
+
+class Adapter:
+    """Defaults for adapters: JSON bodies, no GET handshake, Agora's default JSON answer."""
+
+    content_types: tuple[str, ...] = ("application/json",)
+
+    def handshake(self, request: WebhookRequest, ctx: ConnectionContext) -> Acknowledgement | None:
+        return None
+
+    def acknowledge(self, result: ParseResult) -> Acknowledgement | None:
+        return None
+
+
+def required_header(request: WebhookRequest, name: str) -> str:
+    """The header's value, or ``Unauthorized("missing_signature")`` naming it."""
+    value = request.headers.get(name)
+    if not value:
+        raise Unauthorized("missing_signature", f"The {name} header is required.")
+    return value
 
 
 def hmac_hex(secret: str, body: bytes, algorithm: str = "sha256") -> str:

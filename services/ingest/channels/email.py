@@ -23,7 +23,7 @@ from email.utils import collapse_rfc2231_value, parseaddr, parsedate_to_datetime
 from html.parser import HTMLParser
 
 from services.ingest.channels.base import (
-    Acknowledgement,
+    Adapter,
     ConnectionContext,
     Ignored,
     ParseResult,
@@ -52,14 +52,8 @@ class _Mail:
     attachments: tuple[Attachment, ...]
 
 
-class EmailAdapter:
+class EmailAdapter(Adapter):
     content_types: tuple[str, ...] = ("multipart/form-data",)
-
-    def handshake(self, request: WebhookRequest, ctx: ConnectionContext) -> Acknowledgement | None:
-        return None
-
-    def acknowledge(self, result: ParseResult) -> Acknowledgement | None:
-        return None
 
     def verify(self, request: WebhookRequest, ctx: ConnectionContext) -> None:
         header = request.headers.get("authorization", "").strip()

@@ -7,18 +7,20 @@ A message with ``edited_at`` is a new version of an earlier one; ``"deleted": tr
 
 from datetime import datetime
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, ValidationError
+from pydantic import AwareDatetime, Field, ValidationError
 
 from services.ingest.channels.base import (
-    Acknowledgement,
+    Adapter,
     ConnectionContext,
     Deletion,
     Edit,
     ParseResult,
     WebhookRequest,
     hmac_hex,
+    required_header,
     signatures_match,
 )
+from services.ingest.channels.payloads import Payload, describe
 from shared.errors import InvalidInput, Unauthorized
 from shared.events import Attachment, Author, Channel, Interaction, Kind, Location
 from shared.ids import interaction_id
@@ -26,17 +28,13 @@ from shared.ids import interaction_id
 SIGNATURE_HEADER = "x-agora-signature-256"
 
 
-class _Body(BaseModel):
-    model_config = ConfigDict(extra="ignore", frozen=True)
-
-
-class GenericAuthor(_Body):
+class GenericAuthor(Payload):
     id: str = Field(min_length=1, max_length=256)
     handle: str | None = None
     name: str | None = None
 
 
-class GenericMessage(_Body):
+class GenericMessage(Payload):
     message_id: str = Field(min_length=1, max_length=256, description="The source's own id.")
     conversation_id: str | None = Field(default=None, max_length=256)
     kind: Kind = Kind.COMMENT
@@ -53,31 +51,16 @@ class GenericMessage(_Body):
     deleted: bool = Field(default=False, description="The author deleted the message.")
 
 
-class GenericBatch(_Body):
+class GenericBatch(Payload):
     messages: list[GenericMessage] = Field(min_length=1, max_length=500)
 
 
-def _describe(error: ValidationError) -> str:
-    first = error.errors()[0]
-    where = ".".join(str(p) for p in first["loc"]) or "body"
-    return f"{where}: {first['msg']}"
-
-
-class GenericAdapter:
-    content_types: tuple[str, ...] = ("application/json",)
+class GenericAdapter(Adapter):
     # Our own documented schema: the sender is told what is wrong (422) rather than 200.
     refuse_malformed = True
 
-    def handshake(self, request: WebhookRequest, ctx: ConnectionContext) -> Acknowledgement | None:
-        return None
-
-    def acknowledge(self, result: ParseResult) -> Acknowledgement | None:
-        return None
-
     def verify(self, request: WebhookRequest, ctx: ConnectionContext) -> None:
-        received = request.headers.get(SIGNATURE_HEADER)
-        if not received:
-            raise Unauthorized("missing_signature", f"The {SIGNATURE_HEADER} header is required.")
+        received = required_header(request, SIGNATURE_HEADER)
         expected = "sha256=" + hmac_hex(ctx.secrets["secret_env"], request.body)
         if not signatures_match(expected, received.strip()):
             raise Unauthorized("invalid_signature", "The body does not match its signature.")
@@ -89,7 +72,7 @@ class GenericAdapter:
             else:
                 messages = [GenericMessage.model_validate_json(request.body)]
         except ValidationError as error:
-            raise InvalidInput("invalid_payload", _describe(error)) from error
+            raise InvalidInput("invalid_payload", describe(error)) from error
         result = ParseResult()
         for message in messages:
             if message.deleted:

@@ -16,13 +16,14 @@ from typing import Any
 from pydantic import TypeAdapter, ValidationError
 
 from services.ingest.channels.base import (
-    Acknowledgement,
+    Adapter,
     ConnectionContext,
     Edit,
     Ignored,
     ParseResult,
     WebhookRequest,
     hmac_hex,
+    required_header,
     signatures_match,
 )
 from services.ingest.channels.mastodon_payloads import (
@@ -30,9 +31,9 @@ from services.ingest.channels.mastodon_payloads import (
     Notification,
     Status,
     WebhookEvent,
-    describe,
     html_to_text,
 )
+from services.ingest.channels.payloads import describe
 from shared.errors import InvalidInput, Unauthorized
 from shared.events import Attachment, Author, Channel, Interaction, Kind
 from shared.ids import interaction_id
@@ -45,19 +46,9 @@ MEDIA_TYPES = {"image": "image", "gifv": "video", "video": "video", "audio": "au
 _NOTIFICATIONS = TypeAdapter(list[Notification])
 
 
-class MastodonAdapter:
-    content_types: tuple[str, ...] = ("application/json",)
-
-    def handshake(self, request: WebhookRequest, ctx: ConnectionContext) -> Acknowledgement | None:
-        return None
-
-    def acknowledge(self, result: ParseResult) -> Acknowledgement | None:
-        return None
-
+class MastodonAdapter(Adapter):
     def verify(self, request: WebhookRequest, ctx: ConnectionContext) -> None:
-        received = request.headers.get(HEADER)
-        if not received:
-            raise Unauthorized("missing_signature", f"The {HEADER} header is required.")
+        received = required_header(request, HEADER)
         expected = "sha256=" + hmac_hex(ctx.secrets[CONNECTION_FIELD], request.body)
         if not signatures_match(expected, received.strip().lower()):
             raise Unauthorized("invalid_signature", "The body does not match its signature.")

@@ -1,37 +1,27 @@
 """The Mastodon entities the adapter reads (docs.joinmastodon.org/entities/); pure."""
 
 from html.parser import HTMLParser
-from typing import Annotated, Any
+from typing import Any
 
-from pydantic import AwareDatetime, BaseModel, BeforeValidator, ConfigDict, ValidationError
+from pydantic import AwareDatetime
 
-
-def _as_str(value: object) -> object:
-    return str(value) if isinstance(value, int) and not isinstance(value, bool) else value
+from services.ingest.channels.payloads import Id, Payload
 
 
-# Mastodon sends ids as strings; some compatible servers send numbers.
-Id = Annotated[str, BeforeValidator(_as_str)]
-
-
-class _Body(BaseModel):
-    model_config = ConfigDict(extra="ignore", frozen=True)
-
-
-class Account(_Body):
+class Account(Payload):
     id: Id
     username: str = ""
     acct: str = ""  # "user" on its own server, "user@domain" elsewhere
     display_name: str = ""
 
 
-class Mention(_Body):
+class Mention(Payload):
     id: Id
     username: str = ""
     acct: str = ""
 
 
-class MediaAttachment(_Body):
+class MediaAttachment(Payload):
     id: Id
     type: str = "unknown"  # image, gifv, video, audio, unknown
     url: str | None = None
@@ -39,13 +29,13 @@ class MediaAttachment(_Body):
     description: str | None = None
 
 
-class ServerExtras(_Body):
+class ServerExtras(Payload):
     """Pleroma and Akkoma add a thread id that Mastodon's Status lacks."""
 
     conversation_id: Id | None = None
 
 
-class Status(_Body):
+class Status(Payload):
     id: Id
     created_at: AwareDatetime
     edited_at: AwareDatetime | None = None
@@ -62,7 +52,7 @@ class Status(_Body):
     pleroma: ServerExtras | None = None
 
 
-class WebhookEvent(_Body):
+class WebhookEvent(Payload):
     """An admin webhook delivery: ``{"event", "created_at", "object"}``."""
 
     event: str
@@ -70,19 +60,11 @@ class WebhookEvent(_Body):
     object: dict[str, Any]
 
 
-class Notification(_Body):
+class Notification(Payload):
     id: Id
     type: str  # mention, status, reblog, follow, favourite, poll, update, ...
     created_at: AwareDatetime | None = None
     status: Status | None = None
-
-
-def describe(error: ValidationError, prefix: str = "") -> str:
-    """``"<field>: <problem>"`` for the first error, as ``InvalidInput`` details read."""
-    first = error.errors()[0]
-    path = [prefix] if prefix else []
-    where = ".".join([*path, *(str(p) for p in first["loc"])]) or "body"
-    return f"{where}: {first['msg']}"
 
 
 BLOCKS = frozenset(

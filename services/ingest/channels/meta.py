@@ -18,6 +18,7 @@ from typing import Literal, get_args
 from services.ingest.channels import meta_payloads as p
 from services.ingest.channels.base import (
     Acknowledgement,
+    Adapter,
     ConnectionContext,
     Deletion,
     DeliveryStatus,
@@ -26,6 +27,7 @@ from services.ingest.channels.base import (
     ParseResult,
     WebhookRequest,
     hmac_hex,
+    required_header,
     signatures_match,
 )
 from shared.errors import Forbidden, InvalidInput, Unauthorized
@@ -86,9 +88,7 @@ def _need(value: str | None, where: str) -> str:
     return value
 
 
-class MetaAdapter:
-    content_types: tuple[str, ...] = ("application/json",)
-
+class MetaAdapter(Adapter):
     def handshake(self, request: WebhookRequest, ctx: ConnectionContext) -> Acknowledgement | None:
         mode, token, challenge = (
             request.query.get(f"hub.{name}", "") for name in ("mode", "verify_token", "challenge")
@@ -103,9 +103,7 @@ class MetaAdapter:
         return Acknowledgement(body=challenge.encode(), media_type="text/plain")
 
     def verify(self, request: WebhookRequest, ctx: ConnectionContext) -> None:
-        received = request.headers.get(SIGNATURE_HEADER)
-        if not received:
-            raise Unauthorized("missing_signature", f"The {SIGNATURE_HEADER} header is required.")
+        received = required_header(request, SIGNATURE_HEADER)
         expected = "sha256=" + hmac_hex(ctx.secrets["app_secret_env"], request.body)
         if not signatures_match(expected, received.strip()):
             raise Unauthorized("invalid_signature", "The body does not match its signature.")
@@ -119,9 +117,6 @@ class MetaAdapter:
             statuses=[i for i in items if isinstance(i, DeliveryStatus)],
             ignored=[i for i in items if isinstance(i, Ignored)],
         )
-
-    def acknowledge(self, result: ParseResult) -> Acknowledgement | None:
-        return None  # Meta wants a 200; the body is not read
 
 
 def _delivery(envelope: p.Envelope, ctx: ConnectionContext) -> Iterator[Item]:

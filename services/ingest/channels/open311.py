@@ -23,7 +23,7 @@ from urllib.parse import parse_qsl
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from services.ingest.channels.base import (
-    Acknowledgement,
+    Adapter,
     ConnectionContext,
     ParseResult,
     WebhookRequest,
@@ -291,7 +291,7 @@ def validate_request(
     )
 
 
-class Open311Adapter:
+class Open311Adapter(Adapter):
     """The channel interface over one agency's services, so ingest stores it like a webhook."""
 
     content_types: tuple[str, ...] = (FORM,)
@@ -299,12 +299,6 @@ class Open311Adapter:
     def __init__(self, services: Sequence[Service] = ()) -> None:
         """Without ``services`` (offline parsing of a saved body) any service code is taken."""
         self.services = tuple(services)
-
-    def handshake(self, request: WebhookRequest, ctx: ConnectionContext) -> Acknowledgement | None:
-        return None
-
-    def acknowledge(self, result: ParseResult) -> Acknowledgement | None:
-        return None
 
     def verify(self, request: WebhookRequest, ctx: ConnectionContext) -> None:
         key = api_key_of(parse_form(request.body), request.query)

@@ -14,14 +14,16 @@ from datetime import UTC, datetime
 from pydantic import ValidationError
 
 from services.ingest.channels.base import (
-    Acknowledgement,
+    Adapter,
     ConnectionContext,
     Edit,
     Ignored,
     ParseResult,
     WebhookRequest,
+    required_header,
     signatures_match,
 )
+from services.ingest.channels.payloads import describe
 from services.ingest.channels.telegram_payloads import (
     CallbackQuery,
     Chat,
@@ -29,7 +31,6 @@ from services.ingest.channels.telegram_payloads import (
     Message,
     Update,
     User,
-    describe,
 )
 from shared.errors import InvalidInput, Unauthorized
 from shared.events import Attachment, Author, Channel, Interaction, Kind, Location
@@ -40,19 +41,9 @@ CONNECTION_FIELD = "secret_token_env"
 REACTION_UPDATES = frozenset({"message_reaction", "message_reaction_count"})
 
 
-class TelegramAdapter:
-    content_types: tuple[str, ...] = ("application/json",)
-
-    def handshake(self, request: WebhookRequest, ctx: ConnectionContext) -> Acknowledgement | None:
-        return None
-
-    def acknowledge(self, result: ParseResult) -> Acknowledgement | None:
-        return None
-
+class TelegramAdapter(Adapter):
     def verify(self, request: WebhookRequest, ctx: ConnectionContext) -> None:
-        received = request.headers.get(HEADER)
-        if not received:
-            raise Unauthorized("missing_signature", f"The {HEADER} header is required.")
+        received = required_header(request, HEADER)
         if not signatures_match(ctx.secrets[CONNECTION_FIELD], received):
             raise Unauthorized("invalid_signature", "The secret token does not match.")
 

@@ -1,23 +1,11 @@
 """The Telegram Bot API objects the adapter reads (core.telegram.org/bots/api#update); pure."""
 
-from typing import Annotated
+from pydantic import Field
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError
-
-
-def _as_str(value: object) -> object:
-    return str(value) if isinstance(value, int) and not isinstance(value, bool) else value
+from services.ingest.channels.payloads import Id, Payload
 
 
-# Telegram ids are integers (chat ids of groups are negative); Agora keeps ids as text.
-Id = Annotated[str, BeforeValidator(_as_str)]
-
-
-class _Body(BaseModel):
-    model_config = ConfigDict(extra="ignore", frozen=True)
-
-
-class User(_Body):
+class User(Payload):
     id: Id
     is_bot: bool = False
     first_name: str = ""
@@ -25,20 +13,20 @@ class User(_Body):
     username: str | None = None
 
 
-class Chat(_Body):
+class Chat(Payload):
     id: Id
     type: str = Field(description="private, group, supergroup or channel")
     title: str | None = None
     username: str | None = None
 
 
-class PhotoSize(_Body):
+class PhotoSize(Payload):
     file_id: str
     width: int = 0
     height: int = 0
 
 
-class File(_Body):
+class File(Payload):
     """Document, Voice, Audio, Video, Animation, VideoNote and Sticker share these fields."""
 
     file_id: str
@@ -46,22 +34,22 @@ class File(_Body):
     file_name: str | None = None
 
 
-class GeoPoint(_Body):
+class GeoPoint(Payload):
     latitude: float
     longitude: float
 
 
-class Venue(_Body):
+class Venue(Payload):
     location: GeoPoint
     title: str = ""
     address: str = ""
 
 
-class Replied(_Body):
+class Replied(Payload):
     message_id: int
 
 
-class Message(_Body):
+class Message(Payload):
     message_id: int
     date: int = Field(description="Unix time")
     chat: Chat
@@ -85,31 +73,24 @@ class Message(_Body):
     is_topic_message: bool = False
 
 
-class CallbackMessage(_Body):
+class CallbackMessage(Payload):
     """The message a button belonged to; ``date`` is 0 once it is no longer accessible."""
 
     message_id: int
     chat: Chat
 
 
-class CallbackQuery(_Body):
+class CallbackQuery(Payload):
     id: str
     sender: User = Field(alias="from")
     message: CallbackMessage | None = None
     data: str | None = None
 
 
-class Update(_Body):
+class Update(Payload):
     update_id: int
     message: Message | None = None
     edited_message: Message | None = None
     channel_post: Message | None = None
     edited_channel_post: Message | None = None
     callback_query: CallbackQuery | None = None
-
-
-def describe(error: ValidationError) -> str:
-    """``"<field>: <problem>"`` for the first error, as ``InvalidInput`` details read."""
-    first = error.errors()[0]
-    where = ".".join(str(p) for p in first["loc"]) or "body"
-    return f"{where}: {first['msg']}"

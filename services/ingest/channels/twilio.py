@@ -22,11 +22,13 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from services.ingest.channels.base import (
     Acknowledgement,
+    Adapter,
     ConnectionContext,
     DeliveryStatus,
     Ignored,
     ParseResult,
     WebhookRequest,
+    required_header,
     signatures_match,
 )
 from shared.errors import InvalidInput, Unauthorized
@@ -82,20 +84,15 @@ class TwilioForm(BaseModel):
     error_code: str | None = Field(alias="ErrorCode", default=None)
 
 
-class TwilioAdapter:
+class TwilioAdapter(Adapter):
     content_types: tuple[str, ...] = ("application/x-www-form-urlencoded",)
-
-    def handshake(self, request: WebhookRequest, ctx: ConnectionContext) -> Acknowledgement | None:
-        return None
 
     def acknowledge(self, result: ParseResult) -> Acknowledgement | None:
         """An empty TwiML document: receive, never auto-reply."""
         return Acknowledgement(body=EMPTY_TWIML, media_type="text/xml")
 
     def verify(self, request: WebhookRequest, ctx: ConnectionContext) -> None:
-        received = request.headers.get(HEADER)
-        if not received:
-            raise Unauthorized("missing_signature", f"The {HEADER} header is required.")
+        received = required_header(request, HEADER)
         try:
             params = _params(request.body)
         except InvalidInput as error:

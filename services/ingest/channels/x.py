@@ -22,14 +22,17 @@ from pydantic import BaseModel, ValidationError
 
 from services.ingest.channels.base import (
     Acknowledgement,
+    Adapter,
     ConnectionContext,
     Deletion,
     Ignored,
     ParseResult,
     WebhookRequest,
+    required_header,
     signatures_match,
 )
-from services.ingest.channels.x_payloads import AccountActivity, DirectMessages, V1Tweet, describe
+from services.ingest.channels.payloads import describe
+from services.ingest.channels.x_payloads import AccountActivity, DirectMessages, V1Tweet
 from services.ingest.channels.x_v2_payloads import ActivityEvent, StreamPost, V2Includes, V2Post
 from shared.errors import InvalidInput, Unauthorized
 from shared.events import Attachment, Author, Channel, Interaction, Kind, Location
@@ -48,9 +51,7 @@ def x_signature(consumer_secret: str, message: bytes) -> str:
     return "sha256=" + base64.b64encode(digest).decode()
 
 
-class XAdapter:
-    content_types: tuple[str, ...] = ("application/json",)
-
+class XAdapter(Adapter):
     def handshake(self, request: WebhookRequest, ctx: ConnectionContext) -> Acknowledgement | None:
         token = request.query.get("crc_token")
         if not token:
@@ -58,13 +59,8 @@ class XAdapter:
         answer = {"response_token": x_signature(ctx.secrets[CONNECTION_FIELD], token.encode())}
         return Acknowledgement(body=json.dumps(answer).encode())
 
-    def acknowledge(self, result: ParseResult) -> Acknowledgement | None:
-        return None
-
     def verify(self, request: WebhookRequest, ctx: ConnectionContext) -> None:
-        received = request.headers.get(HEADER)
-        if not received:
-            raise Unauthorized("missing_signature", f"The {HEADER} header is required.")
+        received = required_header(request, HEADER)
         expected = x_signature(ctx.secrets[CONNECTION_FIELD], request.body)
         if not signatures_match(expected, received.strip()):
             raise Unauthorized("invalid_signature", "The body does not match its signature.")

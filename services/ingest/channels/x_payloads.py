@@ -8,16 +8,13 @@ X Activity API carries the same DM events. v2 Posts live in ``x_v2_payloads``.
 from datetime import UTC, datetime, timedelta, timezone
 from typing import Annotated, Any
 
-from pydantic import AwareDatetime, BaseModel, BeforeValidator, ConfigDict, ValidationError
+from pydantic import AwareDatetime, BeforeValidator
 
+from services.ingest.channels.payloads import Id, Payload
 from shared.events import Attachment, Author, Location
 
 MEDIA_TYPES = {"photo": "image", "video": "video", "animated_gif": "video"}
 _MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
-
-
-def _as_str(value: object) -> object:
-    return str(value) if isinstance(value, int) and not isinstance(value, bool) else value
 
 
 def _v1_time(value: object) -> object:
@@ -60,26 +57,21 @@ def unwrap(value: object) -> object:
     return value
 
 
-Id = Annotated[str, BeforeValidator(_as_str)]  # X sends ids as numbers and as strings
 V1Time = Annotated[AwareDatetime, BeforeValidator(_v1_time)]
 EpochMs = Annotated[AwareDatetime, BeforeValidator(_epoch_ms)]
 
 
-class _Body(BaseModel):
-    model_config = ConfigDict(extra="ignore", frozen=True)
-
-
-class V1User(_Body):
+class V1User(Payload):
     id_str: Id
     screen_name: str | None = None
     name: str | None = None
 
 
-class V1Mention(_Body):
+class V1Mention(Payload):
     id_str: Id
 
 
-class V1Media(_Body):
+class V1Media(Payload):
     id_str: Id | None = None
     media_url_https: str | None = None
     type: str | None = None  # photo, video, animated_gif
@@ -92,18 +84,18 @@ class V1Media(_Body):
         )
 
 
-class V1Entities(_Body):
+class V1Entities(Payload):
     user_mentions: list[V1Mention] = []
     media: list[V1Media] = []
 
 
-class V1Extended(_Body):
+class V1Extended(Payload):
     full_text: str
     entities: V1Entities | None = None
     extended_entities: V1Entities | None = None
 
 
-class Point(_Body):
+class Point(Payload):
     coordinates: list[float]  # GeoJSON order: longitude, latitude
 
     def location(self, address: str | None) -> Location | None:
@@ -114,11 +106,11 @@ class Point(_Body):
         )
 
 
-class V1Place(_Body):
+class V1Place(Payload):
     full_name: str | None = None
 
 
-class V1Tweet(_Body):
+class V1Tweet(Payload):
     id_str: Id
     created_at: V1Time
     text: str = ""
@@ -168,7 +160,7 @@ class V1Tweet(_Body):
         return Location(address=address) if address else None
 
 
-class DmUser(_Body):
+class DmUser(Payload):
     """A ``users`` map entry: v1.1 (``screen_name``) or, wrapped in ``data``, v2 (``username``)."""
 
     id: Id
@@ -180,43 +172,43 @@ class DmUser(_Body):
         return Author(id=self.id, handle=self.screen_name or self.username, display_name=self.name)
 
 
-class V1Target(_Body):
+class V1Target(Payload):
     recipient_id: Id
 
 
-class V1DmAttachment(_Body):
+class V1DmAttachment(Payload):
     media: V1Media | None = None
 
 
-class V1MessageData(_Body):
+class V1MessageData(Payload):
     text: str = ""
     attachment: V1DmAttachment | None = None
 
 
-class V1MessageCreate(_Body):
+class V1MessageCreate(Payload):
     target: V1Target
     sender_id: Id
     message_data: V1MessageData = V1MessageData()
 
 
-class V1DmEvent(_Body):
+class V1DmEvent(Payload):
     type: str
     id: Id
     created_timestamp: EpochMs | None = None
     message_create: V1MessageCreate | None = None
 
 
-class V1DeletedStatus(_Body):
+class V1DeletedStatus(Payload):
     id: Id
     user_id: Id | None = None
 
 
-class V1DeleteEvent(_Body):
+class V1DeleteEvent(Payload):
     status: V1DeletedStatus
     timestamp_ms: EpochMs | None = None
 
 
-class DirectMessages(_Body):
+class DirectMessages(Payload):
     direct_message_events: list[V1DmEvent] = []
     users: dict[str, Annotated[DmUser, BeforeValidator(unwrap)]] = {}
 
@@ -225,11 +217,3 @@ class AccountActivity(DirectMessages):
     for_user_id: Id
     tweet_create_events: list[V1Tweet] = []
     tweet_delete_events: list[V1DeleteEvent] = []
-
-
-def describe(error: ValidationError, prefix: str = "") -> str:
-    """``"<field>: <problem>"`` for the first error, as ``InvalidInput`` details read."""
-    first = error.errors()[0]
-    path = [prefix] if prefix else []
-    where = ".".join([*path, *(str(p) for p in first["loc"])]) or "body"
-    return f"{where}: {first['msg']}"

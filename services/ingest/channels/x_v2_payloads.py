@@ -7,44 +7,41 @@ media it names come in ``includes`` (docs.x.com/x-api/activity/event-payloads).
 
 from typing import Annotated, Any
 
-from pydantic import AwareDatetime, BaseModel, BeforeValidator, ConfigDict
+from pydantic import AwareDatetime, BeforeValidator
 
-from services.ingest.channels.x_payloads import MEDIA_TYPES, Id, Point, unwrap
+from services.ingest.channels.payloads import Id, Payload
+from services.ingest.channels.x_payloads import MEDIA_TYPES, Point, unwrap
 from shared.events import Attachment, Author, Location
 
 
-class _Body(BaseModel):
-    model_config = ConfigDict(extra="ignore", frozen=True)
-
-
-class V2Mention(_Body):
+class V2Mention(Payload):
     id: Id | None = None
     username: str | None = None
 
 
-class V2Entities(_Body):
+class V2Entities(Payload):
     mentions: list[V2Mention] = []
 
 
-class V2Reference(_Body):
+class V2Reference(Payload):
     type: str  # replied_to, quoted, retweeted
     id: Id
 
 
-class V2NoteTweet(_Body):
+class V2NoteTweet(Payload):
     text: str
 
 
-class V2Attachments(_Body):
+class V2Attachments(Payload):
     media_keys: list[str] = []
 
 
-class V2Geo(_Body):
+class V2Geo(Payload):
     coordinates: Point | None = None
     place_id: str | None = None
 
 
-class V2Post(_Body):
+class V2Post(Payload):
     id: Id
     text: str = ""
     author_id: Id | None = None
@@ -59,13 +56,13 @@ class V2Post(_Body):
     lang: str | None = None
 
 
-class V2User(_Body):
+class V2User(Payload):
     id: Id
     username: str | None = None
     name: str | None = None
 
 
-class V2Media(_Body):
+class V2Media(Payload):
     media_key: str
     type: str | None = None  # photo, video, animated_gif
     url: str | None = None
@@ -73,12 +70,12 @@ class V2Media(_Body):
     alt_text: str | None = None
 
 
-class V2Place(_Body):
+class V2Place(Payload):
     id: str
     full_name: str | None = None
 
 
-class V2Includes(_Body):
+class V2Includes(Payload):
     users: list[Annotated[V2User, BeforeValidator(unwrap)]] = []
     media: list[V2Media] = []
     places: list[V2Place] = []
@@ -115,7 +112,7 @@ class V2Includes(_Body):
         return Location(address=address) if address else None
 
 
-class ActivityEvent(_Body):
+class ActivityEvent(Payload):
     """The ``data`` of an X Activity API delivery."""
 
     event_type: str
@@ -124,7 +121,7 @@ class ActivityEvent(_Body):
     includes: V2Includes = V2Includes()
 
 
-class StreamPost(_Body):
+class StreamPost(Payload):
     """A bare v2 Post delivery: ``{"data": Post, "includes": {...}}``."""
 
     data: V2Post
