@@ -12,10 +12,11 @@ import hmac
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Literal, Protocol
+from typing import Any, Literal, Protocol
 
 from shared.errors import Unauthorized
 from shared.events import Channel, Interaction
+from shared.ids import interaction_id
 
 
 @dataclass(frozen=True)
@@ -39,6 +40,19 @@ class ConnectionContext:
     public_url: str | None = None  # the URL the platform calls (Twilio signs it)
     account_id: str | None = None  # the agency's own account id on the platform
     account_handle: str | None = None  # the agency's own handle (mentions, X)
+
+    def interaction(self, *, channel: Channel, message_id: str, **fields: Any) -> Interaction:
+        """A canonical interaction of this connection: its deterministic id, agency, connection
+        and reception time filled in."""
+        fields.setdefault("received_at", self.received_at)
+        return Interaction(
+            interaction_id=interaction_id(self.agency_id, channel, message_id),
+            agency_id=self.agency_id,
+            connection_id=self.connection_id,
+            channel=channel,
+            message_id=message_id,
+            **fields,
+        )
 
 
 @dataclass(frozen=True)

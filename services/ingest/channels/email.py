@@ -32,7 +32,6 @@ from services.ingest.channels.base import (
 )
 from shared.errors import InvalidInput, Unauthorized
 from shared.events import Attachment, Author, Channel, Interaction, Kind
-from shared.ids import interaction_id
 
 MAX_TEXT = 20_000  # characters: a newsletter or a long quoted thread is cut, not refused
 # What stdlib parsing of hostile mail may raise besides a clean defect list.
@@ -238,10 +237,7 @@ def to_interaction(mail: _Mail, ctx: ConnectionContext) -> Interaction:
     body = mail.body.replace("\r\n", "\n").strip()
     text = f"{mail.subject}\n\n{body}" if mail.subject and body else mail.subject or body
     language = _header(mail.headers, "Content-Language").split(",")[0].strip()
-    return Interaction(
-        interaction_id=interaction_id(ctx.agency_id, Channel.EMAIL, message_id),
-        agency_id=ctx.agency_id,
-        connection_id=ctx.connection_id,
+    return ctx.interaction(
         channel=Channel.EMAIL,
         kind=Kind.EMAIL,
         message_id=message_id,

@@ -23,7 +23,6 @@ from services.ingest.channels.base import (
 from services.ingest.channels.payloads import Payload, describe
 from shared.errors import InvalidInput, Unauthorized
 from shared.events import Attachment, Author, Channel, Interaction, Kind, Location
-from shared.ids import interaction_id
 
 SIGNATURE_HEADER = "x-agora-signature-256"
 
@@ -87,10 +86,7 @@ class GenericAdapter(Adapter):
 
 def to_interaction(message: GenericMessage, ctx: ConnectionContext) -> Interaction:
     created_at: datetime = message.created_at or ctx.received_at
-    return Interaction(
-        interaction_id=interaction_id(ctx.agency_id, Channel.GENERIC, message.message_id),
-        agency_id=ctx.agency_id,
-        connection_id=ctx.connection_id,
+    return ctx.interaction(
         channel=Channel.GENERIC,
         kind=message.kind,
         message_id=message.message_id,

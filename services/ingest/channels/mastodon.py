@@ -36,7 +36,6 @@ from services.ingest.channels.mastodon_payloads import (
 from services.ingest.channels.payloads import describe
 from shared.errors import InvalidInput, Unauthorized
 from shared.events import Attachment, Author, Channel, Interaction, Kind
-from shared.ids import interaction_id
 
 HEADER = "x-hub-signature"
 CONNECTION_FIELD = "secret_env"
@@ -142,10 +141,7 @@ def _is_agency(account_id: str, acct: str, ctx: ConnectionContext) -> bool:
 
 
 def to_interaction(status: Status, ctx: ConnectionContext) -> Interaction:
-    return Interaction(
-        interaction_id=interaction_id(ctx.agency_id, Channel.MASTODON, status.id),
-        agency_id=ctx.agency_id,
-        connection_id=ctx.connection_id,
+    return ctx.interaction(
         channel=Channel.MASTODON,
         kind=_kind(status),
         message_id=status.id,

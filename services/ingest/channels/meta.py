@@ -32,7 +32,6 @@ from services.ingest.channels.base import (
 )
 from shared.errors import Forbidden, InvalidInput, Unauthorized
 from shared.events import Attachment, Author, Channel, Interaction, Kind, Location
-from shared.ids import interaction_id
 
 SIGNATURE_HEADER = "x-hub-signature-256"
 Item = Interaction | Edit | Deletion | DeliveryStatus | Ignored
@@ -64,10 +63,7 @@ class _Scope:
         attachments: Iterable[Attachment] = (),
         location: Location | None = None,
     ) -> Interaction:
-        return Interaction(
-            interaction_id=interaction_id(self.ctx.agency_id, self.channel, message_id),
-            agency_id=self.ctx.agency_id,
-            connection_id=self.ctx.connection_id,
+        return self.ctx.interaction(
             channel=self.channel,
             kind=kind,
             message_id=message_id,
@@ -78,7 +74,6 @@ class _Scope:
             attachments=tuple(attachments),
             location=location,
             created_at=created_at or self.sent_at,
-            received_at=self.ctx.received_at,
         )
 
 

@@ -34,7 +34,6 @@ from services.ingest.channels.telegram_payloads import (
 )
 from shared.errors import InvalidInput, Unauthorized
 from shared.events import Attachment, Author, Channel, Interaction, Kind, Location
-from shared.ids import interaction_id
 
 HEADER = "x-telegram-bot-api-secret-token"
 CONNECTION_FIELD = "secret_token_env"
@@ -100,10 +99,7 @@ def to_interaction(message: Message, ctx: ConnectionContext) -> Interaction:
     chat_id = message.chat.id
     message_id = f"{chat_id}:{message.message_id}"
     parent = _replied_to(message)
-    return Interaction(
-        interaction_id=interaction_id(ctx.agency_id, Channel.TELEGRAM, message_id),
-        agency_id=ctx.agency_id,
-        connection_id=ctx.connection_id,
+    return ctx.interaction(
         channel=Channel.TELEGRAM,
         kind=_kind(message.chat, is_reply=parent is not None),
         message_id=message_id,
@@ -114,7 +110,6 @@ def to_interaction(message: Message, ctx: ConnectionContext) -> Interaction:
         attachments=_attachments(message),
         location=_location(message),
         created_at=_at(message.date),
-        received_at=ctx.received_at,
     )
 
 
@@ -196,10 +191,7 @@ def _callback_result(query: CallbackQuery, ctx: ConnectionContext) -> ParseResul
     origin = query.message
     conversation = origin.chat.id if origin is not None else query.sender.id
     message_id = f"callback:{query.id}"  # callback ids are global, unlike message ids
-    interaction = Interaction(
-        interaction_id=interaction_id(ctx.agency_id, Channel.TELEGRAM, message_id),
-        agency_id=ctx.agency_id,
-        connection_id=ctx.connection_id,
+    interaction = ctx.interaction(
         channel=Channel.TELEGRAM,
         kind=Kind.DIRECT_MESSAGE,
         message_id=message_id,
@@ -208,7 +200,6 @@ def _callback_result(query: CallbackQuery, ctx: ConnectionContext) -> ParseResul
         author=_user(query.sender),
         text=query.data or "",
         created_at=ctx.received_at,  # a callback query carries no date
-        received_at=ctx.received_at,
     )
     return ParseResult(interactions=[interaction])
 

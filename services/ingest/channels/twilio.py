@@ -33,7 +33,6 @@ from services.ingest.channels.base import (
 )
 from shared.errors import InvalidInput, Unauthorized
 from shared.events import Attachment, Author, Channel, Interaction, Kind, Location
-from shared.ids import interaction_id
 
 HEADER = "x-twilio-signature"
 CONNECTION_FIELD = "auth_token_env"
@@ -159,10 +158,7 @@ def to_interaction(form: TwilioForm, fields: dict[str, str], ctx: ConnectionCont
     sender = _number(form.sender)
     if not sender:
         raise InvalidInput("invalid_payload", "From: Field required")
-    return Interaction(
-        interaction_id=interaction_id(ctx.agency_id, channel, form.message_sid),
-        agency_id=ctx.agency_id,
-        connection_id=ctx.connection_id,
+    return ctx.interaction(
         channel=channel,
         kind=Kind.DIRECT_MESSAGE if channel is Channel.WHATSAPP else Kind.SMS,
         message_id=form.message_sid,
@@ -173,7 +169,6 @@ def to_interaction(form: TwilioForm, fields: dict[str, str], ctx: ConnectionCont
         attachments=_media(form.num_media, fields),
         location=_location(form),
         created_at=ctx.received_at,  # Twilio sends no timestamp with a message
-        received_at=ctx.received_at,
     )
 
 

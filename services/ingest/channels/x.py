@@ -36,7 +36,6 @@ from services.ingest.channels.x_payloads import AccountActivity, DirectMessages,
 from services.ingest.channels.x_v2_payloads import ActivityEvent, StreamPost, V2Includes, V2Post
 from shared.errors import InvalidInput, Unauthorized
 from shared.events import Attachment, Author, Channel, Interaction, Kind, Location
-from shared.ids import interaction_id
 
 HEADER = "x-twitter-webhooks-signature"
 CONNECTION_FIELD = "consumer_secret_env"
@@ -264,10 +263,7 @@ def _interaction(
     language: str | None,
     created_at: datetime,
 ) -> Interaction:
-    return Interaction(
-        interaction_id=interaction_id(ctx.agency_id, Channel.X, message_id),
-        agency_id=ctx.agency_id,
-        connection_id=ctx.connection_id,
+    return ctx.interaction(
         channel=Channel.X,
         kind=kind,
         message_id=message_id,
@@ -279,5 +275,4 @@ def _interaction(
         location=location,
         language_hint=language if language and language not in NO_LANGUAGE else None,
         created_at=created_at,
-        received_at=ctx.received_at,
     )
