@@ -6,10 +6,13 @@ from typing import Annotated
 
 from fastapi import Depends, Request
 
+from services.ingest.channels.base import ChannelAdapter, ConnectionContext, WebhookRequest
 from services.ingest.instruments import IngestInstruments
 from services.ingest.ratelimit import RateLimiter
 from services.ingest.settings import IngestSettings
 from services.ingest.store import MongoIngestStore
+from services.ingest.usecases import Accepted, accept_webhook
+from shared.clock import utc_now
 from shared.config import AgoraConfig
 from shared.errors import Unauthorized, Unavailable
 from shared.outbox import Outbox
@@ -23,6 +26,26 @@ class IngestContext:
     outbox: Outbox
     limiter: RateLimiter
     instruments: IngestInstruments
+
+    async def accept(
+        self,
+        request: WebhookRequest,
+        ctx: ConnectionContext,
+        adapter: ChannelAdapter,
+        *,
+        verify: bool = True,
+    ) -> Accepted:
+        """The webhook use case on this service's store, outbox and settings."""
+        return await accept_webhook(
+            request,
+            ctx,
+            adapter=adapter,
+            store=self.store,
+            outbox=self.outbox,
+            publish_timeout_s=self.settings.publish_timeout_s,
+            now=utc_now(),
+            verify=verify,
+        )
 
 
 def get_ingest(request: Request) -> IngestContext:

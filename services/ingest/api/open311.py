@@ -13,7 +13,6 @@ import logging
 from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse
 
-from services.ingest import usecases
 from services.ingest.api.deps import IngestDep
 from services.ingest.api.webhooks import check_rate, read_body, webhook_request
 from services.ingest.channels import open311
@@ -116,15 +115,7 @@ async def create_service_request(request: Request, ingest: IngestDep) -> JSONRes
             ctx,
             idempotency_key=webhook.headers.get(open311.IDEMPOTENCY_HEADER),
         )
-        accepted = await usecases.accept_webhook(
-            webhook,
-            ctx,
-            adapter=adapter,
-            store=ingest.store,
-            outbox=ingest.outbox,
-            publish_timeout_s=ingest.settings.publish_timeout_s,
-            now=utc_now(),
-        )
+        accepted = await ingest.accept(webhook, ctx, adapter)
     except AgoraError as error:
         ingest.instruments.rejected.labels(CHANNEL, error.code).inc()
         return _open311_error(error)

@@ -73,16 +73,7 @@ async def replay(entry_id: str, ingest: IngestDep) -> dict[str, Any]:
     )
     now = utc_now()
     try:
-        accepted = await usecases.accept_webhook(
-            request,
-            ctx,
-            adapter=adapter,
-            store=ingest.store,
-            outbox=ingest.outbox,
-            publish_timeout_s=ingest.settings.publish_timeout_s,
-            now=now,
-            verify=False,
-        )
+        accepted = await ingest.accept(request, ctx, adapter, verify=False)
     except usecases.Quarantined as still:
         await ingest.store.mark_replayed(entry_id, at=now, outcome=f"failed: {still.detail}")
         raise

@@ -123,15 +123,7 @@ async def receive_webhook(request: Request) -> Response:
                 f"Expected {' or '.join(adapter.content_types)}, got "
                 f"{webhook.content_type or 'no content type'}.",
             )
-        accepted = await usecases.accept_webhook(
-            webhook,
-            ctx,
-            adapter=adapter,
-            store=ingest.store,
-            outbox=ingest.outbox,
-            publish_timeout_s=ingest.settings.publish_timeout_s,
-            now=utc_now(),
-        )
+        accepted = await ingest.accept(webhook, ctx, adapter)
     except usecases.Quarantined as quarantined:
         ingest.instruments.quarantined.labels(ctx.agency_id, label).inc()
         if getattr(adapter, "refuse_malformed", False):
