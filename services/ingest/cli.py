@@ -9,7 +9,7 @@ from typing import Any
 
 import httpx
 
-from services.ingest.channels import ADAPTERS
+from services.ingest.channels import PARSERS
 from services.ingest.channels.base import ConnectionContext, ParseResult, WebhookRequest
 from shared.clock import utc_now
 from shared.errors import InvalidInput
@@ -60,9 +60,9 @@ def parse_lines(result: ParseResult) -> list[dict[str, Any]]:
 
 
 def parse_file(args: argparse.Namespace) -> int:
-    adapter = ADAPTERS.get(args.channel)
+    adapter = PARSERS.get(args.channel)
     if adapter is None:
-        return _fail(f"--channel: unknown type {args.channel!r}; choose from {', '.join(ADAPTERS)}")
+        return _fail(f"--channel: unknown type {args.channel!r}; choose from {', '.join(PARSERS)}")
     try:
         body = args.file.read_bytes()
     except OSError as error:
@@ -128,7 +128,7 @@ def register(commands: "argparse._SubParsersAction[argparse.ArgumentParser]") ->
     sub = webhooks.add_subparsers(dest="webhooks_command", required=True)
 
     parse = sub.add_parser("parse", help="run a channel adapter on a saved raw body")
-    parse.add_argument("--channel", required=True, help=f"connection type: {', '.join(ADAPTERS)}")
+    parse.add_argument("--channel", required=True, help=f"connection type: {', '.join(PARSERS)}")
     parse.add_argument("--content-type", help="the body's Content-Type (with its boundary)")
     parse.add_argument("--agency", default="cli", help="agency id used for ids")
     parse.add_argument("--account-id", help="the agency's own account id (echo detection)")

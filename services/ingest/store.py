@@ -169,6 +169,13 @@ class MongoIngestStore:
     async def quarantine_entry(self, entry_id: str) -> Document | None:
         return await self.db[QUARANTINE].find_one({"_id": entry_id})
 
+    async def record_failed_replay(self, entry_id: str, *, at: datetime, error: str) -> None:
+        """The entry stays listed, with the error of its latest attempt."""
+        await self.db[QUARANTINE].update_one(
+            {"_id": entry_id},
+            {"$set": {"error": error, "last_replay_at": at, "replay_outcome": "failed"}},
+        )
+
     async def mark_replayed(self, entry_id: str, *, at: datetime, outcome: str) -> None:
         await self.db[QUARANTINE].update_one(
             {"_id": entry_id}, {"$set": {"replayed_at": at, "replay_outcome": outcome}}

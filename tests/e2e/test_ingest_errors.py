@@ -104,3 +104,31 @@ def test_flooding_a_connection_is_429_with_retry_after(stack: Stack, http: httpx
             assert response.json()["error"] == "rate_limited"
     assert 429 in statuses
     assert statuses[0] == 200
+
+
+def test_unsigned_traffic_cannot_spend_a_connections_rate_limit(
+    stack: Stack, http: httpx.Client
+) -> None:
+    url = f"{stack.url('ingest')}/webhooks/generic/lyon-limited-2"
+    body = json.dumps({"message_id": f"genuine-{uuid.uuid4()}"}).encode()
+    forged = [
+        http.post(
+            url,
+            content=body,
+            headers={
+                "content-type": "application/json",
+                "x-agora-signature-256": "sha256=" + "0" * 64,
+            },
+        )
+        for _ in range(6)
+    ]
+    assert {r.status_code for r in forged} == {401}
+    genuine = http.post(
+        url,
+        content=body,
+        headers={
+            "content-type": "application/json",
+            "x-agora-signature-256": sign(TEST_SECRET, body),
+        },
+    )
+    assert genuine.status_code == 200

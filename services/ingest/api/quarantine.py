@@ -75,7 +75,7 @@ async def replay(entry_id: str, ingest: IngestDep) -> dict[str, Any]:
     try:
         accepted = await ingest.accept(request, ctx, adapter, verify=False)
     except usecases.Quarantined as still:
-        await ingest.store.mark_replayed(entry_id, at=now, outcome=f"failed: {still.detail}")
+        await ingest.store.record_failed_replay(entry_id, at=now, error=still.detail)
         raise
     await ingest.store.mark_replayed(entry_id, at=now, outcome="ingested")
     return {

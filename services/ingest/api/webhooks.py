@@ -115,7 +115,6 @@ async def receive_webhook(request: Request) -> Response:
     label = channel if channel in ADAPTERS else "unknown"
     try:
         adapter, connection, ctx = resolve_connection(ingest.config, channel, connection_id)
-        check_rate(ingest, connection)
         webhook = webhook_request(request, await read_body(request, ingest.settings.max_body_bytes))
         if webhook.content_type not in adapter.content_types:
             raise UnsupportedMediaType(
@@ -123,7 +122,10 @@ async def receive_webhook(request: Request) -> Response:
                 f"Expected {' or '.join(adapter.content_types)}, got "
                 f"{webhook.content_type or 'no content type'}.",
             )
-        accepted = await ingest.accept(webhook, ctx, adapter)
+        # Verified before the rate limit: unsigned traffic cannot spend the platform's budget.
+        adapter.verify(webhook, ctx)
+        check_rate(ingest, connection)
+        accepted = await ingest.accept(webhook, ctx, adapter, verify=False)
     except usecases.Quarantined as quarantined:
         ingest.instruments.quarantined.labels(ctx.agency_id, label).inc()
         if getattr(adapter, "refuse_malformed", False):

@@ -18,7 +18,10 @@ ADAPTERS: dict[str, ChannelAdapter] = {
     "mastodon": MastodonAdapter(),
     "x": XAdapter(),
     "email": EmailAdapter(),
-    "open311": Open311Adapter(),
 }
 
-__all__ = ["ADAPTERS", "ChannelAdapter"]
+# Offline parsing of saved bodies (``agora webhooks parse``) also knows Open311 requests, which
+# arrive through their own endpoint (``/open311/v2/requests.json``), not ``/webhooks/``.
+PARSERS: dict[str, ChannelAdapter] = {**ADAPTERS, "open311": Open311Adapter()}
+
+__all__ = ["ADAPTERS", "PARSERS", "ChannelAdapter"]

@@ -6,8 +6,9 @@ A message with ``edited_at`` is a new version of an earlier one; ``"deleted": tr
 """
 
 from datetime import datetime
+from typing import Annotated
 
-from pydantic import AwareDatetime, Field, ValidationError
+from pydantic import AwareDatetime, Discriminator, Field, Tag, TypeAdapter, ValidationError
 
 from services.ingest.channels.base import (
     Adapter,
@@ -54,6 +55,15 @@ class GenericBatch(Payload):
     messages: list[GenericMessage] = Field(min_length=1, max_length=500)
 
 
+# One message, or a batch: an object with a "messages" key, wherever the key stands.
+_BODY: TypeAdapter[GenericBatch | GenericMessage] = TypeAdapter(
+    Annotated[
+        Annotated[GenericBatch, Tag("batch")] | Annotated[GenericMessage, Tag("message")],
+        Discriminator(lambda v: "batch" if isinstance(v, dict) and "messages" in v else "message"),
+    ]
+)
+
+
 class GenericAdapter(Adapter):
     # Our own documented schema: the sender is told what is wrong (422) rather than 200.
     refuse_malformed = True
@@ -66,12 +76,11 @@ class GenericAdapter(Adapter):
 
     def parse(self, request: WebhookRequest, ctx: ConnectionContext) -> ParseResult:
         try:
-            if request.body.lstrip().startswith(b'{"messages"'):
-                messages = GenericBatch.model_validate_json(request.body).messages
-            else:
-                messages = [GenericMessage.model_validate_json(request.body)]
+            body = _BODY.validate_json(request.body)
         except ValidationError as error:
-            raise InvalidInput("invalid_payload", describe(error)) from error
+            detail = describe(error).removeprefix("message.").removeprefix("batch.")
+            raise InvalidInput("invalid_payload", detail) from error
+        messages = body.messages if isinstance(body, GenericBatch) else [body]
         result = ParseResult()
         for message in messages:
             if message.deleted:

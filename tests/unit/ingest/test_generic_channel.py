@@ -120,3 +120,9 @@ def test_a_deleted_message_is_a_deletion_not_an_interaction() -> None:
     result = ADAPTER.parse(_request({"message_id": "m-9", "deleted": True}), CTX)
     assert (result.interactions, result.edits) == ([], [])
     assert [d.message_id for d in result.deletions] == ["m-9"]
+
+
+def test_a_batch_is_recognised_whatever_the_key_order_and_spacing() -> None:
+    body = b'{ "source": "app",  "messages": [{"message_id": "x"}, {"message_id": "y"}] }'
+    request = WebhookRequest("POST", "u", {}, {}, body, "application/json")
+    assert [i.message_id for i in ADAPTER.parse(request, CTX).interactions] == ["x", "y"]
