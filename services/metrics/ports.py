@@ -1,12 +1,13 @@
 """The ports metrics' use cases need, and what a write reports back."""
 
-from collections.abc import Callable
+from collections.abc import AsyncIterator, Callable, Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from typing import Generic, Protocol, TypeVar
 from uuid import UUID
 
-from services.metrics.reports import CaseSample
+from services.metrics.measures import CaseRecord
+from services.metrics.rollups import Contribution, RollupRow
 from services.metrics.timeline import Stages, Timeline
 
 R = TypeVar("R")
@@ -37,8 +38,49 @@ class TimelineStore(Protocol):
         """Apply ``fold`` to the stored stage record and save it only if it changed."""
         ...
 
-    async def response_time_samples(
+    async def case_records(
         self, *, start: datetime, end: datetime, agency_id: str | None
-    ) -> list[CaseSample]:
+    ) -> list[CaseRecord]:
         """Cases whose first interaction arrived in ``[start, end)``."""
+        ...
+
+    def changed_timelines(
+        self, *, since: datetime | None, batch_size: int
+    ) -> AsyncIterator[list[Timeline]]:
+        """Timelines saved at or after ``since`` (all when ``None``), in batches."""
+        ...
+
+    async def purge(self, *, before: datetime) -> int:
+        """Delete timelines first received before ``before`` (or, never opened, last saved
+        before it) and stage records last saved before it; how many were deleted."""
+        ...
+
+
+class RollupStore(Protocol):
+    async def contributions_of_cases(self, *, case_ids: Sequence[UUID]) -> list[Contribution]: ...
+
+    async def save_contributions(
+        self, *, put: Sequence[Contribution], delete: Sequence[str]
+    ) -> None:
+        """Insert or replace ``put`` by id; delete the contributions of ids ``delete``."""
+        ...
+
+    async def contributions_of_day(self, *, agency_id: str, day: date) -> list[Contribution]: ...
+
+    async def replace_rows(self, *, agency_id: str, day: date, rows: Sequence[RollupRow]) -> None:
+        """Make ``rows`` the agency's rows of ``day``: others of that day are deleted."""
+        ...
+
+    async def rows(self, *, start: date, end: date, agency_id: str | None) -> list[RollupRow]:
+        """Rows of days in ``[start, end)``, of one agency or all."""
+        ...
+
+    async def watermark(self) -> datetime | None:
+        """When the last complete refresh started; ``None`` before the first."""
+        ...
+
+    async def save_watermark(self, *, at: datetime) -> None: ...
+
+    async def purge(self, *, before: date) -> int:
+        """Delete contributions and rows of days before ``before``; how many were deleted."""
         ...

@@ -1,6 +1,6 @@
 """Metrics' collections: ``timelines`` (one per case) and ``stages`` (one per interaction)."""
 
-from collections.abc import Callable
+from collections.abc import AsyncIterator, Callable
 from datetime import datetime
 from typing import Generic, TypeVar
 from uuid import UUID
@@ -10,8 +10,8 @@ from pymongo import ASCENDING
 from pymongo.asynchronous.collection import AsyncCollection
 from pymongo.errors import DuplicateKeyError
 
+from services.metrics.measures import CaseRecord
 from services.metrics.ports import Change
-from services.metrics.reports import CaseSample
 from services.metrics.timeline import Stages, Timeline
 from shared.errors import Transient
 from shared.mongo import Database, Document
@@ -19,6 +19,11 @@ from shared.mongo import Database, Document
 TIMELINES = "timelines"
 STAGES = "stages"
 MAX_ATTEMPTS = 10
+# What ``CaseRecord.of`` reads of a timeline: not its arrivals nor its applied event ids.
+RECORD_FIELDS = (
+    "case_id", "agency_id", "facts", "facts_stamp", "first_received_at", "routed_at", "route",
+    "first_response_at", "resolved_at", "reopened_at", "reopened",
+)  # fmt: skip
 
 M = TypeVar("M", bound=BaseModel)
 
@@ -69,10 +74,13 @@ class MongoTimelineStore:
         self.stages = _VersionedRecords(db[STAGES], Stages)
 
     async def ensure_indexes(self) -> None:
-        """The response-time report selects cases by first arrival, for one agency or all."""
-        collection = self.timelines.collection
-        await collection.create_index([("first_received_at", ASCENDING)])
-        await collection.create_index([("agency_id", ASCENDING), ("first_received_at", ASCENDING)])
+        """Reports select cases by first arrival, for one agency or all; the roll-up refresh
+        reads what changed since its last run; the purge deletes by age."""
+        timelines, stages = self.timelines.collection, self.stages.collection
+        await timelines.create_index([("first_received_at", ASCENDING)])
+        await timelines.create_index([("agency_id", ASCENDING), ("first_received_at", ASCENDING)])
+        await timelines.create_index([("updated_at", ASCENDING)])
+        await stages.create_index([("updated_at", ASCENDING)])
 
     async def update_timeline(
         self, case_id: UUID, fold: Callable[[Timeline | None], Timeline], *, now: datetime
@@ -84,20 +92,33 @@ class MongoTimelineStore:
     ) -> Change[Stages]:
         return await self.stages.update(str(interaction_id), fold, now=now)
 
-    async def response_time_samples(
+    async def case_records(
         self, *, start: datetime, end: datetime, agency_id: str | None
-    ) -> list[CaseSample]:
+    ) -> list[CaseRecord]:
         query: Document = {"first_received_at": {"$gte": start, "$lt": end}}
         if agency_id is not None:
             query["agency_id"] = agency_id
-        projection = {"team": 1, "channel": 1, "priority": 1, "time_to_first_response_s": 1}
-        cursor = self.timelines.collection.find(query, projection)
-        return [
-            CaseSample(
-                team=doc.get("team"),
-                channel=doc["channel"],
-                priority=doc.get("priority"),
-                first_response_s=doc.get("time_to_first_response_s"),
-            )
-            for doc in await cursor.to_list(None)
+        cursor = self.timelines.collection.find(query, dict.fromkeys(RECORD_FIELDS, 1))
+        return [CaseRecord.of(Timeline.model_validate(doc)) for doc in await cursor.to_list(None)]
+
+    async def changed_timelines(
+        self, *, since: datetime | None, batch_size: int
+    ) -> AsyncIterator[list[Timeline]]:
+        query: Document = {} if since is None else {"updated_at": {"$gte": since}}
+        batch: list[Timeline] = []
+        async for doc in self.timelines.collection.find(query, batch_size=batch_size):
+            batch.append(Timeline.model_validate(doc))
+            if len(batch) >= batch_size:
+                yield batch
+                batch = []
+        if batch:
+            yield batch
+
+    async def purge(self, *, before: datetime) -> int:
+        timelines, stages = self.timelines.collection, self.stages.collection
+        results = [
+            await timelines.delete_many({"first_received_at": {"$lt": before}}),
+            await timelines.delete_many({"first_received_at": None, "updated_at": {"$lt": before}}),
+            await stages.delete_many({"updated_at": {"$lt": before}}),
         ]
+        return sum(result.deleted_count for result in results)

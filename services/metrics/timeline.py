@@ -1,19 +1,32 @@
-"""One timeline per case and one stage record per interaction, folded from events; pure.
+"""One timeline per case, folded from case events; pure.
 
 Every fold is idempotent and order-independent: times are kept with min/max, counts only
-grow for event ids not applied before, and the labels and routing in force are those of the
-latest event by ``(occurred_at, event_id)``. Replaying events, or receiving them in another
-order, gives the same value, so the store can write only when something really changed.
+grow for event ids not applied before, and the labels, routing and SLA due times in force are
+those of the latest event by ``(occurred_at, event_id)``. Replaying events, or receiving them
+in another order, gives the same value, so the store can write only when something changed.
+
+Durations in business hours depend on the agency's configuration, not on events: they are
+computed from a timeline by ``services.metrics.measures``, never stored in it.
 """
 
-from bisect import insort
 from collections.abc import Callable
 from datetime import datetime
 from typing import TypeVar
 from uuid import UUID
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, computed_field
+from pydantic import AwareDatetime, BaseModel, computed_field
 
+from services.metrics.folds import (
+    Record,
+    Stamp,
+    aware_ms,
+    earliest,
+    latest,
+    ms,
+    seconds,
+    with_id,
+)
+from services.metrics.stages import STAGE_LATENCIES, StageEvent, Stages, apply_stage
 from shared.events import (
     CaseAssigned,
     CaseEvent,
@@ -22,84 +35,57 @@ from shared.events import (
     CaseResolved,
     CaseRouted,
     Channel,
-    Event,
-    InteractionClassified,
-    InteractionReceived,
     InteractionThreaded,
     ReplyPosted,
 )
 from shared.events.cases import CaseFacts
 
-StageEvent = InteractionReceived | InteractionClassified | InteractionThreaded | CaseOpened
+__all__ = [
+    "STAGE_LATENCIES",
+    "Arrival",
+    "Route",
+    "StageEvent",
+    "Stages",
+    "Stamp",
+    "Timeline",
+    "apply",
+    "apply_stage",
+    "newly_known",
+]
 
 _T = TypeVar("_T", bound=BaseModel)
 _V = TypeVar("_V")
 
 
-class _Record(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="ignore")
-
-
-def _ms(moment: datetime) -> datetime:
-    """To the millisecond, as MongoDB stores it: a stored record folds like a fresh one."""
-    return moment.replace(microsecond=moment.microsecond // 1000 * 1000)
-
-
-def _keep(
-    pick: Callable[[datetime, datetime], datetime], current: datetime | None, new: datetime | None
-) -> datetime | None:
-    if new is None:
-        return current
-    return _ms(new) if current is None else pick(current, _ms(new))
-
-
-def _earliest(current: datetime | None, new: datetime | None) -> datetime | None:
-    return _keep(min, current, new)
-
-
-def _latest(current: datetime | None, new: datetime | None) -> datetime | None:
-    return _keep(max, current, new)
-
-
-def _seconds(start: datetime | None, end: datetime | None) -> float | None:
-    """Seconds from ``start`` to ``end``; never negative (clocks of two hosts may disagree)."""
-    if start is None or end is None:
-        return None
-    return max(0.0, (end - start).total_seconds())
-
-
-def _with(items: tuple[UUID, ...], item: UUID) -> tuple[UUID, ...]:
-    """``items`` (kept sorted, so equal sets compare equal) with ``item`` added once."""
-    if item in items:
-        return items
-    added = list(items)
-    insort(added, item)
-    return tuple(added)
-
-
-class Stamp(_Record):
-    """Orders events whatever their arrival: by time, then by event id to break ties."""
-
-    at: AwareDatetime
-    event_id: UUID
-
-    @classmethod
-    def of(cls, event: Event) -> "Stamp":
-        return cls(at=_ms(event.occurred_at), event_id=event.event_id)
-
-    def is_after(self, other: "Stamp") -> bool:
-        return (self.at, self.event_id) > (other.at, other.event_id)
-
-
-class Route(_Record):
-    """The routing in force: from the latest ``CaseRouted``."""
+class Route(Record):
+    """The routing in force, from the latest ``CaseRouted``, with the SLA due times it set."""
 
     rule: str
     rule_index: int
     stamp: Stamp
+    first_response_due: AwareDatetime | None = None
+    resolution_due: AwareDatetime | None = None
 
 
-class Timeline(_Record):
+class Arrival(Record):
+    """One interaction of the case and when it was received."""
+
+    interaction_id: UUID
+    received_at: AwareDatetime
+
+
+def _arrive(
+    arrivals: tuple[Arrival, ...], interaction_id: UUID, at: datetime
+) -> tuple[Arrival, ...]:
+    """``arrivals`` (sorted by id) with this interaction, at the earliest time it was seen."""
+    others = [a for a in arrivals if a.interaction_id != interaction_id]
+    known = next((a.received_at for a in arrivals if a.interaction_id == interaction_id), None)
+    received_at = ms(at) if known is None else min(known, ms(at))
+    added = [*others, Arrival(interaction_id=interaction_id, received_at=received_at)]
+    return tuple(sorted(added, key=lambda a: a.interaction_id))
+
+
+class Timeline(Record):
     """What happened to one case, and when; never message text or author identity."""
 
     case_id: UUID
@@ -110,7 +96,7 @@ class Timeline(_Record):
     opened_at: AwareDatetime | None = None
     routed_at: AwareDatetime | None = None
     route: Route | None = None
-    interaction_ids: tuple[UUID, ...] = ()
+    arrivals: tuple[Arrival, ...] = ()
     first_response_at: AwareDatetime | None = None
     replies: int = 0
     first_resolved_at: AwareDatetime | None = None
@@ -119,8 +105,13 @@ class Timeline(_Record):
     reopened: int = 0
     applied_event_ids: tuple[UUID, ...] = ()
 
-    # Labels as of the case's latest event: reports and metrics group by these.
     @computed_field  # type: ignore[prop-decorator]  # pydantic's documented idiom
+    @property
+    def interaction_ids(self) -> tuple[UUID, ...]:
+        return tuple(a.interaction_id for a in self.arrivals)
+
+    # Labels as of the case's latest event: reports and metrics group by these.
+    @computed_field  # type: ignore[prop-decorator]
     @property
     def channel(self) -> Channel:
         return self.facts.channel
@@ -146,24 +137,35 @@ class Timeline(_Record):
     @computed_field  # type: ignore[prop-decorator]
     @property
     def time_to_route_s(self) -> float | None:
-        return _seconds(self.first_received_at, self.routed_at)
+        return seconds(self.first_received_at, self.routed_at)
 
     @computed_field  # type: ignore[prop-decorator]
     @property
     def time_to_first_response_s(self) -> float | None:
         """First reply minus first received message."""
-        return _seconds(self.first_received_at, self.first_response_at)
+        return seconds(self.first_received_at, self.first_response_at)
 
     @computed_field  # type: ignore[prop-decorator]
     @property
     def time_to_resolution_s(self) -> float | None:
         """Up to the latest resolution; ``None`` while the case is open or reopened."""
-        return _seconds(self.first_received_at, self.resolved_at) if self.resolved else None
+        return seconds(self.first_received_at, self.resolved_at) if self.resolved else None
 
     @computed_field  # type: ignore[prop-decorator]
     @property
     def time_to_first_resolution_s(self) -> float | None:
-        return _seconds(self.first_received_at, self.first_resolved_at)
+        return seconds(self.first_received_at, self.first_resolved_at)
+
+    # SLA due times of the routing in force: stored with the timeline for queries and gauges.
+    @computed_field  # type: ignore[prop-decorator]
+    @property
+    def first_response_due(self) -> datetime | None:
+        return self.route.first_response_due if self.route else None
+
+    @computed_field  # type: ignore[prop-decorator]
+    @property
+    def resolution_due(self) -> datetime | None:
+        return self.route.resolution_due if self.route else None
 
 
 def apply(timeline: Timeline | None, event: CaseEvent) -> Timeline:
@@ -181,7 +183,7 @@ def apply(timeline: Timeline | None, event: CaseEvent) -> Timeline:
     if event.event_id in timeline.applied_event_ids:
         return timeline
     changes = _changes(timeline, event, stamp)
-    changes["applied_event_ids"] = _with(timeline.applied_event_ids, event.event_id)
+    changes["applied_event_ids"] = with_id(timeline.applied_event_ids, event.event_id)
     if stamp.is_after(timeline.facts_stamp):
         changes |= {"facts": event.facts, "facts_stamp": stamp}
     return timeline.model_copy(update=changes)
@@ -192,100 +194,40 @@ def _changes(t: Timeline, event: CaseEvent, stamp: Stamp) -> dict[str, object]:
     match event:
         case CaseOpened():
             return {
-                "opened_at": _earliest(t.opened_at, at),
-                "first_received_at": _earliest(t.first_received_at, event.first_received_at),
-                "interaction_ids": _with(t.interaction_ids, event.interaction_id),
+                "opened_at": earliest(t.opened_at, at),
+                "first_received_at": earliest(t.first_received_at, event.first_received_at),
+                "arrivals": _arrive(t.arrivals, event.interaction_id, event.first_received_at),
             }
         case InteractionThreaded():
             return {
-                "first_received_at": _earliest(t.first_received_at, event.received_at),
-                "interaction_ids": _with(t.interaction_ids, event.interaction_id),
+                "first_received_at": earliest(t.first_received_at, event.received_at),
+                "arrivals": _arrive(t.arrivals, event.interaction_id, event.received_at),
             }
         case CaseRouted():
-            route = Route(rule=event.rule_name, rule_index=event.rule_index, stamp=stamp)
+            route = Route(
+                rule=event.rule_name,
+                rule_index=event.rule_index,
+                stamp=stamp,
+                first_response_due=aware_ms(event.first_response_due),
+                resolution_due=aware_ms(event.resolution_due),
+            )
             if t.route is not None and t.route.stamp.is_after(stamp):
                 route = t.route
-            return {"routed_at": _earliest(t.routed_at, at), "route": route}
+            return {"routed_at": earliest(t.routed_at, at), "route": route}
         case ReplyPosted():
             return {
-                "first_response_at": _earliest(t.first_response_at, at),
+                "first_response_at": earliest(t.first_response_at, at),
                 "replies": t.replies + 1,
             }
         case CaseResolved():
             return {
-                "first_resolved_at": _earliest(t.first_resolved_at, at),
-                "resolved_at": _latest(t.resolved_at, at),
+                "first_resolved_at": earliest(t.first_resolved_at, at),
+                "resolved_at": latest(t.resolved_at, at),
             }
         case CaseReopened():
-            return {"reopened_at": _latest(t.reopened_at, at), "reopened": t.reopened + 1}
+            return {"reopened_at": latest(t.reopened_at, at), "reopened": t.reopened + 1}
         case CaseAssigned():
             return {}
-
-
-class Stages(_Record):
-    """When one interaction passed each stage of the pipeline; ids and times only."""
-
-    interaction_id: UUID
-    agency_id: str
-    channel: Channel | None = None
-    case_id: UUID | None = None
-    received_at: AwareDatetime | None = None
-    classified_at: AwareDatetime | None = None
-    threaded_at: AwareDatetime | None = None
-
-    @computed_field  # type: ignore[prop-decorator]
-    @property
-    def ingest_to_classify_s(self) -> float | None:
-        return _seconds(self.received_at, self.classified_at)
-
-    @computed_field  # type: ignore[prop-decorator]
-    @property
-    def classify_to_case_s(self) -> float | None:
-        return _seconds(self.classified_at, self.threaded_at)
-
-
-STAGE_LATENCIES: dict[str, Callable[[Stages], float | None]] = {
-    "ingest_to_classify": lambda s: s.ingest_to_classify_s,
-    "classify_to_case": lambda s: s.classify_to_case_s,
-}
-
-
-def apply_stage(stages: Stages | None, event: StageEvent) -> Stages:
-    """Fold one event into the interaction's stage record; min-folds make it idempotent.
-
-    A case-opening event counts as threading its first interaction into the case.
-    """
-    if stages is None:
-        stages = Stages(interaction_id=event.interaction_id, agency_id=event.agency_id)
-    elif stages.interaction_id != event.interaction_id:
-        raise ValueError(
-            f"event of interaction {event.interaction_id} applied to {stages.interaction_id}"
-        )
-    changes: dict[str, object]
-    match event:
-        case InteractionReceived() | InteractionClassified():
-            changes = {
-                "channel": event.interaction.channel,
-                "received_at": _earliest(stages.received_at, event.interaction.received_at),
-            }
-            if isinstance(event, InteractionClassified):
-                changes["classified_at"] = _earliest(stages.classified_at, event.occurred_at)
-        case InteractionThreaded() | CaseOpened():
-            changes = {
-                "channel": event.facts.channel,
-                "case_id": _case_threaded_first(stages, event),
-                "threaded_at": _earliest(stages.threaded_at, event.occurred_at),
-            }
-            if isinstance(event, InteractionThreaded):
-                changes["received_at"] = _earliest(stages.received_at, event.received_at)
-    return stages.model_copy(update=changes)
-
-
-def _case_threaded_first(stages: Stages, event: InteractionThreaded | CaseOpened) -> UUID:
-    """The case of the earliest threading (ties: the smaller id), whatever the arrival order."""
-    if stages.case_id is None or stages.threaded_at is None:
-        return event.case_id
-    return min((stages.threaded_at, stages.case_id), (_ms(event.occurred_at), event.case_id))[1]
 
 
 def newly_known(before: _T | None, after: _T, measure: Callable[[_T], _V | None]) -> _V | None:

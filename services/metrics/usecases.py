@@ -4,11 +4,18 @@ Only ids, timestamps and bounded labels are kept: never message text or author i
 """
 
 import logging
-from datetime import datetime
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
 
+from services.metrics.agencies import Agencies
 from services.metrics.instruments import MetricsInstruments
-from services.metrics.ports import Change, TimelineStore
+from services.metrics.measures import measure_case
+from services.metrics.ports import Change, RollupStore, TimelineStore
+from services.metrics.reports import CaseSample, GroupStats, summarise
+from services.metrics.rollups import contributions_of, roll_up
 from services.metrics.timeline import StageEvent, Stages, Timeline, apply, apply_stage
+from services.metrics.transparency import PublicRow, transparency
+from services.metrics.volumes import Interval, VolumePoint, volume_series
 from shared.events import (
     CaseEvent,
     CaseOpened,
@@ -19,6 +26,11 @@ from shared.events import (
 )
 
 log = logging.getLogger(__name__)
+
+# Timelines saved this long before the previous refresh started are read again: a write
+# stamped just before it may have landed after that refresh read past it.
+REFRESH_OVERLAP = timedelta(seconds=30)
+REFRESH_BATCH = 500
 
 
 def _outcome(change: Change[Timeline] | Change[Stages]) -> str:
@@ -95,3 +107,125 @@ async def _record_stage(
     )
     instruments.record_stages(change)
     return change
+
+
+# -- roll-ups ----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Refreshed:
+    timelines: int
+    contributions_written: int
+    days: int
+
+
+async def refresh_rollups(
+    *,
+    store: TimelineStore,
+    rollups: RollupStore,
+    agencies: Agencies,
+    now: datetime,
+    overlap: timedelta = REFRESH_OVERLAP,
+    batch_size: int = REFRESH_BATCH,
+) -> Refreshed:
+    """Bring the roll-ups up to date with the timelines saved since the last refresh.
+
+    Each changed case's contributions are recomputed from its whole timeline and replace the
+    stored ones; then every day those contributions touch (old and new) is recomputed from
+    all the contributions of that day. Nothing is incremented: a refresh run twice, or cut
+    short and run again, gives the same rows. The watermark moves only after a full pass.
+    """
+    watermark = await rollups.watermark()
+    since = None if watermark is None else watermark - overlap
+    days: set[tuple[str, date]] = set()
+    seen = written = 0
+    async for batch in store.changed_timelines(since=since, batch_size=batch_size):
+        fresh = {c.id: c for t in batch for c in contributions_of(t, agencies.zone(t.agency_id))}
+        stored = {
+            c.id: c
+            for c in await rollups.contributions_of_cases(case_ids=[t.case_id for t in batch])
+        }
+        put = [c for key, c in fresh.items() if stored.get(key) != c]
+        gone = [key for key in stored if key not in fresh]
+        await rollups.save_contributions(put=put, delete=gone)
+        days |= {(c.agency_id, c.day) for c in (*fresh.values(), *stored.values())}
+        seen, written = seen + len(batch), written + len(put) + len(gone)
+    for agency_id, day in sorted(days):
+        rows = roll_up(await rollups.contributions_of_day(agency_id=agency_id, day=day))
+        await rollups.replace_rows(agency_id=agency_id, day=day, rows=rows)
+    await rollups.save_watermark(at=now)
+    refreshed = Refreshed(timelines=seen, contributions_written=written, days=len(days))
+    # Quiet when idle: the refresh runs every few seconds.
+    log.log(logging.INFO if seen else logging.DEBUG, "rollups_refreshed", extra=vars(refreshed))
+    return refreshed
+
+
+async def purge_expired(
+    *, store: TimelineStore, rollups: RollupStore, now: datetime, retention: timedelta
+) -> int:
+    """Delete what is older than ``retention``: timelines, stage records, roll-ups."""
+    cutoff = now - retention
+    deleted = await store.purge(before=cutoff) + await rollups.purge(before=cutoff.date())
+    log.info("metrics_purged", extra={"deleted": deleted, "cutoff": cutoff.isoformat()})
+    return deleted
+
+
+# -- reports -----------------------------------------------------------------------------------
+
+
+async def response_times(
+    *,
+    store: TimelineStore,
+    agencies: Agencies,
+    start: datetime,
+    end: datetime,
+    agency_id: str | None,
+    group_by: tuple[str, ...],
+    now: datetime,
+) -> list[GroupStats]:
+    """First-response statistics of the cases first received in ``[start, end)``."""
+    records = await store.case_records(start=start, end=end, agency_id=agency_id)
+    samples = [CaseSample.of(r, measure_case(r, agencies, now=now)) for r in records]
+    return summarise(samples, group_by)
+
+
+@dataclass(frozen=True)
+class Volumes:
+    series: list[VolumePoint]
+    topics: list[VolumePoint]
+    sentiments: list[VolumePoint]
+
+
+async def volumes(
+    *,
+    rollups: RollupStore,
+    start: date,
+    end: date,
+    agency_id: str | None,
+    interval: Interval,
+    group_by: tuple[str, ...],
+) -> Volumes:
+    """Interactions and cases per period of local days ``[start, end)``, with the topic and
+    sentiment trends."""
+    rows = await rollups.rows(start=start, end=end, agency_id=agency_id)
+    return Volumes(
+        series=volume_series(rows, interval, group_by),
+        topics=volume_series(rows, interval, ("topic",)),
+        sentiments=volume_series(rows, interval, ("sentiment",)),
+    )
+
+
+async def public_transparency(
+    *,
+    store: TimelineStore,
+    agencies: Agencies,
+    start: datetime,
+    end: datetime,
+    agency_id: str | None,
+    min_group: int,
+    now: datetime,
+) -> list[PublicRow]:
+    """The public table of the cases first received in ``[start, end)``."""
+    records = await store.case_records(start=start, end=end, agency_id=agency_id)
+    measured = [(r, measure_case(r, agencies, now=now)) for r in records]
+    return transparency(measured, agencies=agencies, min_group=min_group)

@@ -1,7 +1,7 @@
 """The agency configuration (``agora.yaml``): pure pydantic models, strict about keys."""
 
 import re
-from datetime import timedelta
+from datetime import date, timedelta
 from typing import Annotated, Literal
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_validator
@@ -149,6 +149,7 @@ class Agency(Strict):
     name: str
     languages: list[str] = ["fr", "en"]
     timezone: str = "UTC"
+    holidays: list[date] = []  # local dates on which SLA business hours do not run
     connections: list[Connection] = []
     teams: list[Team]
     sla: dict[str, SlaPolicy] = {}

@@ -7,23 +7,28 @@ must report a replay as unchanged, converge whatever the arrival order, and keep
 
 from collections import Counter
 from collections.abc import AsyncIterator, Sequence
-from uuid import uuid4
+from datetime import date, datetime
+from uuid import UUID, uuid4
 
 import pytest
 
-from services.metrics.ports import Change, TimelineStore
-from services.metrics.reports import CaseSample
+from services.metrics.measures import CaseRecord
+from services.metrics.ports import Change, RollupStore, TimelineStore
+from services.metrics.rollup_store import MongoRollupStore
+from services.metrics.rollups import Contribution, Counts, Labels, RollupRow
 from services.metrics.store import MongoTimelineStore
 from services.metrics.timeline import StageEvent, Stages, Timeline, apply, apply_stage
+from services.metrics.usecases import refresh_rollups
 from shared.events import CaseEvent
 from shared.mongo import open_mongo
 from shared.runner.stack import Stack
 from shared.settings import MongoSettings
-from tests.handlers.metrics.fakes import FakeTimelineStore
+from tests.handlers.metrics.fakes import FakeRollupStore, FakeTimelineStore
 from tests.unit.metrics.builders import (
     CASE,
     FIRST,
     SECOND,
+    agencies,
     assigned,
     at,
     classified,
@@ -265,28 +270,195 @@ async def test_stage_records_and_timelines_do_not_share_keys(store: TimelineStor
     assert change.before is None
 
 
-# -- response-time samples ---------------------------------------------------------------------
+# -- case records, changes, purge -------------------------------------------------------------
 
 
-async def test_samples_are_the_cases_first_received_in_the_window_of_the_agency(
+async def test_records_are_the_cases_first_received_in_the_window_of_the_agency(
     store: TimelineStore,
 ) -> None:
     other, paris = uuid4(), uuid4()
-    await record_all(store, [opened(s=2, received_s=0), reply(s=600)])
-    await record(store, opened(s=101, received_s=100, case=other))
+    answered = await record_all(
+        store, [opened(s=2, received_s=0), routed(first_response_due_s=900), reply(s=600)]
+    )
+    unanswered = (await record(store, opened(s=101, received_s=100, case=other))).after
     elsewhere = opened(s=51, received_s=50, case=paris).model_copy(update={"agency_id": "paris"})
     await record(store, elsewhere)
-    answered = CaseSample(
-        team="voirie", channel="facebook", priority="normal", first_response_s=600
-    )
-    unanswered = CaseSample(team=None, channel="facebook", priority=None, first_response_s=None)
 
-    everyone = await store.response_time_samples(start=at(0), end=at(100), agency_id=None)
-    lyon = await store.response_time_samples(start=at(0), end=at(100), agency_id="lyon")
-    later = await store.response_time_samples(start=at(50), end=at(101), agency_id=None)
-    nothing = await store.response_time_samples(start=at(700), end=at(800), agency_id=None)
+    everyone = await store.case_records(start=at(0), end=at(100), agency_id=None)
+    lyon = await store.case_records(start=at(0), end=at(100), agency_id="lyon")
+    later = await store.case_records(start=at(50), end=at(101), agency_id=None)
+    nothing = await store.case_records(start=at(700), end=at(800), agency_id=None)
 
-    assert Counter(everyone) == Counter([answered, unanswered])
-    assert lyon == [answered]
-    assert later == [unanswered, unanswered]
+    assert Counter(everyone) == Counter([CaseRecord.of(answered), CaseRecord.of(fold([elsewhere]))])
+    assert lyon == [CaseRecord.of(answered)]
+    assert lyon[0].first_response_due == at(900)
+    assert Counter(later) == Counter([CaseRecord.of(unanswered), CaseRecord.of(fold([elsewhere]))])
     assert nothing == []
+
+
+async def test_a_resolved_then_reopened_case_has_no_resolution_in_its_record(
+    store: TimelineStore,
+) -> None:
+    await record_all(store, [opened(received_s=0), resolved(s=60), reopened(s=90)])
+    (only,) = await store.case_records(start=at(0), end=at(1), agency_id=None)
+    assert (only.resolved_at, only.reopened) == (None, 1)
+
+
+async def changed(store: TimelineStore, since: datetime | None) -> list[Timeline]:
+    return [t async for batch in store.changed_timelines(since=since, batch_size=2) for t in batch]
+
+
+async def test_changed_timelines_are_those_saved_since_a_time_in_batches(
+    store: TimelineStore,
+) -> None:
+    cases = [uuid4() for _ in range(3)]
+    for n, case in enumerate(cases):
+        await store.update_timeline(case, lambda t, c=case: apply(t, opened(case=c)), now=at(n))
+    replay = opened(case=cases[0])
+    await store.update_timeline(cases[0], lambda t: apply(t, replay), now=at(10))
+    batches = [b async for b in store.changed_timelines(since=None, batch_size=2)]
+
+    assert [len(b) for b in batches] == [2, 1]
+    assert {t.case_id for t in await changed(store, None)} == set(cases)
+    assert {t.case_id for t in await changed(store, at(1))} == {cases[0], cases[1], cases[2]}
+    assert {t.case_id for t in await changed(store, at(2))} == {cases[0], cases[2]}
+    assert await changed(store, at(11)) == []
+
+
+async def test_purge_deletes_timelines_first_received_before_the_cutoff_and_old_stages(
+    store: TimelineStore,
+) -> None:
+    old, recent, unopened = uuid4(), uuid4(), uuid4()
+    await record(store, opened(received_s=0, case=old))
+    await record(store, opened(received_s=5000, case=recent))
+    await store.update_timeline(
+        unopened,
+        lambda t: apply(t, reply(s=10).model_copy(update={"case_id": unopened})),
+        now=at(0),
+    )
+    arrival = received(received_s=0)
+    await store.update_stages(FIRST, lambda s: apply_stage(s, arrival), now=at(0))
+
+    deleted = await store.purge(before=at(1000))
+
+    assert deleted == 3  # the old timeline, the unopened one saved long ago, the stage record
+    assert [t.case_id for t in await changed(store, None)] == [recent]
+    assert (await record_stage(store, received(received_s=0))).before is None
+
+
+# -- roll-ups ----------------------------------------------------------------------------------
+
+MARCH_2, MARCH_3 = date(2026, 3, 2), date(2026, 3, 3)
+LABELS = Labels(channel="facebook", team="voirie", topic="roads")
+
+
+@pytest.fixture(params=["fake", "mongo"])
+async def rollups(request: pytest.FixtureRequest) -> AsyncIterator[RollupStore]:
+    if request.param == "fake":
+        yield FakeRollupStore()
+        return
+    engines: Stack = request.getfixturevalue("engines")
+    settings = MongoSettings(uri=engines.mongo_uri)
+    async with open_mongo(settings, f"rollups_{uuid4().hex[:8]}") as db:
+        mongo = MongoRollupStore(db)
+        await mongo.ensure_indexes()
+        yield mongo
+
+
+def contribution(case: UUID, day: date, **counts: int) -> Contribution:
+    return Contribution(case, "lyon", day, LABELS, Counts(**counts))
+
+
+async def test_contributions_are_saved_replaced_and_deleted_by_id(rollups: RollupStore) -> None:
+    mine, theirs = uuid4(), uuid4()
+    first = contribution(mine, MARCH_2, cases=1)
+    await rollups.save_contributions(
+        put=[first, contribution(mine, MARCH_3, interactions=1), contribution(theirs, MARCH_2)],
+        delete=[],
+    )
+    updated = contribution(mine, MARCH_2, cases=1, answered=1)
+
+    await rollups.save_contributions(put=[updated], delete=[f"{mine}:2026-03-03"])
+
+    assert await rollups.contributions_of_cases(case_ids=[mine]) == [updated]
+    assert Counter(await rollups.contributions_of_day(agency_id="lyon", day=MARCH_2)) == Counter(
+        [updated, contribution(theirs, MARCH_2)]
+    )
+    assert await rollups.contributions_of_cases(case_ids=[]) == []
+
+
+async def test_rows_of_a_day_are_replaced_as_a_whole(rollups: RollupStore) -> None:
+    sms = Labels(channel="sms")
+    kept = RollupRow("lyon", MARCH_3, LABELS, Counts(cases=1))
+    elsewhere = RollupRow("paris", MARCH_2, LABELS, Counts(cases=4))
+    await rollups.replace_rows(
+        agency_id="lyon",
+        day=MARCH_2,
+        rows=[
+            RollupRow("lyon", MARCH_2, LABELS, Counts(cases=1)),
+            RollupRow("lyon", MARCH_2, sms, Counts(interactions=1)),
+        ],
+    )
+    await rollups.replace_rows(agency_id="lyon", day=MARCH_3, rows=[kept])
+    await rollups.replace_rows(agency_id="paris", day=MARCH_2, rows=[elsewhere])
+    fresh = RollupRow("lyon", MARCH_2, LABELS, Counts(cases=2))
+
+    await rollups.replace_rows(agency_id="lyon", day=MARCH_2, rows=[fresh])
+
+    assert Counter(await rollups.rows(start=MARCH_2, end=date(2026, 3, 4), agency_id=None)) == (
+        Counter([fresh, kept, elsewhere])
+    )
+    assert await rollups.rows(start=MARCH_2, end=MARCH_3, agency_id="lyon") == [fresh]
+
+
+async def test_the_watermark_starts_unset_and_keeps_the_last_value(rollups: RollupStore) -> None:
+    assert await rollups.watermark() is None
+    await rollups.save_watermark(at=at(10))
+    await rollups.save_watermark(at=at(20))
+    assert await rollups.watermark() == at(20)
+
+
+async def test_rollup_purge_deletes_days_before_the_cutoff(rollups: RollupStore) -> None:
+    case = uuid4()
+    await rollups.save_contributions(
+        put=[contribution(case, MARCH_2), contribution(case, MARCH_3)], delete=[]
+    )
+    await rollups.replace_rows(
+        agency_id="lyon", day=MARCH_2, rows=[RollupRow("lyon", MARCH_2, LABELS, Counts())]
+    )
+
+    assert await rollups.purge(before=MARCH_3) == 2
+
+    assert await rollups.contributions_of_cases(case_ids=[case]) == [contribution(case, MARCH_3)]
+    assert await rollups.rows(start=MARCH_2, end=MARCH_3, agency_id=None) == []
+
+
+async def test_a_refresh_twice_over_the_stores_gives_each_day_its_rows_once(
+    store: TimelineStore, rollups: RollupStore
+) -> None:
+    events: list[CaseEvent] = [
+        opened(s=2, received_s=0),
+        routed(s=3, first_response_due_s=900),
+        threaded(s=86400, received_s=86399),
+        reply(s=600),
+    ]
+    await record_all(store, events)
+    for _ in range(2):
+        await refresh_rollups(store=store, rollups=rollups, agencies=agencies(), now=NOW)
+
+    labels = Labels(
+        channel="facebook",
+        team="voirie",
+        topic="roads",
+        priority="normal",
+        language="fr",
+        sentiment="negative",
+    )
+    assert Counter(await rollups.rows(start=MARCH_2, end=date(2026, 3, 4), agency_id="lyon")) == (
+        Counter(
+            [
+                RollupRow("lyon", MARCH_2, labels, Counts(1, 1, 1, 1)),
+                RollupRow("lyon", MARCH_3, labels, Counts(interactions=1)),
+            ]
+        )
+    )

@@ -1,11 +1,15 @@
 """Events for the metrics tests: literal times relative to ``T0``, one case, two interactions."""
 
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 from uuid import UUID, uuid4
 
+from services.metrics.agencies import Agencies
+from shared.config import parse_config
 from shared.events import (
     Author,
     CaseAssigned,
+    CaseEvent,
     CaseOpened,
     CaseReopened,
     CaseResolved,
@@ -33,28 +37,50 @@ def at(seconds: float) -> datetime:
     return T0 + timedelta(seconds=seconds)
 
 
-def facts(team: str | None = "voirie", priority: str | None = "normal") -> CaseFacts:
-    return CaseFacts(channel=Channel.FACEBOOK, team=team, priority=priority, topic="roads")
+def facts(
+    team: str | None = "voirie",
+    priority: str | None = "normal",
+    *,
+    topic: str | None = "roads",
+    channel: Channel = Channel.FACEBOOK,
+) -> CaseFacts:
+    return CaseFacts(
+        channel=channel,
+        team=team,
+        priority=priority,
+        topic=topic,
+        language="fr",
+        sentiment="negative",
+    )
 
 
-def opened(*, s: float = 2, received_s: float = 0, case: UUID = CASE) -> CaseOpened:
+def opened(
+    *,
+    s: float = 2,
+    received_s: float = 0,
+    case: UUID = CASE,
+    agency: str = AGENCY,
+    interaction: UUID = FIRST,
+) -> CaseOpened:
     return CaseOpened(
         event_id=uuid4(),
         occurred_at=at(s),
-        agency_id=AGENCY,
+        agency_id=agency,
         case_id=case,
         facts=facts(None, None),
-        interaction_id=FIRST,
+        interaction_id=interaction,
         first_received_at=at(received_s),
     )
 
 
-def threaded(*, s: float, received_s: float, interaction: UUID = SECOND) -> InteractionThreaded:
+def threaded(
+    *, s: float, received_s: float, interaction: UUID = SECOND, case: UUID = CASE
+) -> InteractionThreaded:
     return InteractionThreaded(
         event_id=uuid4(),
         occurred_at=at(s),
         agency_id=AGENCY,
-        case_id=CASE,
+        case_id=case,
         facts=facts(),
         interaction_id=interaction,
         received_at=at(received_s),
@@ -62,18 +88,28 @@ def threaded(*, s: float, received_s: float, interaction: UUID = SECOND) -> Inte
 
 
 def routed(
-    *, s: float = 3, team: str = "voirie", priority: str = "normal", rule: str = "roads"
+    *,
+    s: float = 3,
+    team: str = "voirie",
+    priority: str = "normal",
+    rule: str = "roads",
+    rule_index: int = 1,
+    first_response_due_s: float | None = None,
+    resolution_due_s: float | None = None,
+    case: UUID = CASE,
 ) -> CaseRouted:
     return CaseRouted(
         event_id=uuid4(),
         occurred_at=at(s),
         agency_id=AGENCY,
-        case_id=CASE,
+        case_id=case,
         facts=facts(team, priority),
         interaction_id=FIRST,
-        rule_index=1,
+        rule_index=rule_index,
         rule_name=rule,
         reason=f"topic is {rule}",
+        first_response_due=None if first_response_due_s is None else at(first_response_due_s),
+        resolution_due=None if resolution_due_s is None else at(resolution_due_s),
     )
 
 
@@ -84,12 +120,18 @@ def assigned(*, s: float = 4) -> CaseAssigned:
     )  # fmt: skip
 
 
-def reply(*, s: float, team: str | None = "voirie", priority: str | None = "normal") -> ReplyPosted:
+def reply(
+    *,
+    s: float,
+    team: str | None = "voirie",
+    priority: str | None = "normal",
+    case: UUID = CASE,
+) -> ReplyPosted:
     return ReplyPosted(
         event_id=uuid4(),
         occurred_at=at(s),
         agency_id=AGENCY,
-        case_id=CASE,
+        case_id=case,
         facts=facts(team, priority),
         reply_id=uuid4(),
         author_user="alice",
@@ -97,15 +139,15 @@ def reply(*, s: float, team: str | None = "voirie", priority: str | None = "norm
     )
 
 
-def resolved(*, s: float) -> CaseResolved:
+def resolved(*, s: float, case: UUID = CASE) -> CaseResolved:
     return CaseResolved(
-        event_id=uuid4(), occurred_at=at(s), agency_id=AGENCY, case_id=CASE, facts=facts()
+        event_id=uuid4(), occurred_at=at(s), agency_id=AGENCY, case_id=case, facts=facts()
     )
 
 
-def reopened(*, s: float) -> CaseReopened:
+def reopened(*, s: float, case: UUID = CASE) -> CaseReopened:
     return CaseReopened(
-        event_id=uuid4(), occurred_at=at(s), agency_id=AGENCY, case_id=CASE, facts=facts()
+        event_id=uuid4(), occurred_at=at(s), agency_id=AGENCY, case_id=case, facts=facts()
     )
 
 
@@ -160,3 +202,70 @@ def classified(*, s: float, received_s: float = 0, topic: str = "roads") -> Inte
             redacted_text="Un nid de poule énorme rue Garibaldi",
         ),
     )
+
+
+def story(
+    case: UUID,
+    *,
+    received_s: float,
+    reply_s: float | None = None,
+    first_response_due_s: float | None = None,
+    resolved_s: float | None = None,
+    resolution_due_s: float | None = None,
+    agency: str = AGENCY,
+    team: str = "voirie",
+    priority: str = "normal",
+    topic: str | None = "roads",
+    channel: Channel = Channel.FACEBOOK,
+    rule: str = "roads",
+    rule_index: int = 1,
+) -> list[CaseEvent]:
+    """One case from opening to (optionally) reply and resolution, with the given labels."""
+    labels = facts(team, priority, topic=topic, channel=channel)
+    events: list[CaseEvent] = [
+        opened(s=received_s + 1, received_s=received_s, case=case, interaction=uuid4()),
+        routed(
+            s=received_s + 2,
+            rule=rule,
+            rule_index=rule_index,
+            first_response_due_s=first_response_due_s,
+            resolution_due_s=resolution_due_s,
+            case=case,
+        ),
+    ]
+    if reply_s is not None:
+        events.append(reply(s=reply_s, case=case))
+    if resolved_s is not None:
+        events.append(resolved(s=resolved_s, case=case))
+    return [e.model_copy(update={"facts": labels, "agency_id": agency}) for e in events]
+
+
+CONFIG = """
+agencies:
+  - id: lyon
+    name: Ville de Lyon
+    timezone: Europe/Paris
+    holidays: [2026-03-04]
+    teams:
+      - {id: urgences, name: Cellule urgences}
+      - {id: voirie, name: Voirie}
+      - {id: accueil, name: Accueil}
+    sla:
+      urgent: {first_response: 15m, resolution: 4h}
+      normal: {first_response: 4h, resolution: 3d, business_hours: "Mon-Fri 08:30-18:00"}
+      low: {first_response: 1d, resolution: 7d, business_hours: "Mon-Fri 09:00-12:00"}
+    routing:
+      - {name: emergencies, when: {urgency: critical}, team: urgences, priority: urgent}
+      - {name: roads, when: {topic: roads}, team: voirie}
+      - {default: true, team: accueil, priority: low}
+  - id: paris
+    name: Ville de Paris
+    teams: [{id: accueil, name: Accueil}]
+    routing: [{default: true, team: accueil}]
+"""
+
+
+def agencies() -> Agencies:
+    """Lyon (Europe/Paris, office hours for normal cases, a holiday on Wednesday 4 March)
+    and Paris (UTC, no SLA policy)."""
+    return Agencies.from_config(parse_config(CONFIG, Path("agora.yaml")))

@@ -2,6 +2,7 @@
 
 import pytest
 
+from services.metrics.measures import SlaOutcome
 from services.metrics.reports import (
     CaseSample,
     GroupStats,
@@ -9,6 +10,7 @@ from services.metrics.reports import (
     median,
     parse_group_by,
     percentile,
+    share,
     summarise,
 )
 
@@ -58,6 +60,7 @@ def test_mean_is_the_arithmetic_mean() -> None:
         ("team,channel", ("team", "channel")),
         (" priority , team ", ("priority", "team")),
         ("team,team,,channel", ("team", "channel")),
+        ("topic,language", ("topic", "language")),
     ],
 )
 def test_group_by_lists_known_fields_once_in_order(raw: str, fields: tuple[str, ...]) -> None:
@@ -69,8 +72,33 @@ def test_unknown_group_by_field_is_refused_by_name() -> None:
         parse_group_by("team,assignee")
 
 
-def _sample(team: str | None, seconds: float | None, channel: str = "facebook") -> CaseSample:
-    return CaseSample(team=team, channel=channel, priority="normal", first_response_s=seconds)
+def test_group_by_fields_can_be_limited_to_another_set() -> None:
+    assert parse_group_by("sentiment", ("topic", "sentiment")) == ("sentiment",)
+    with pytest.raises(ValueError, match="choose from topic, sentiment"):
+        parse_group_by("team", ("topic", "sentiment"))
+
+
+@pytest.mark.parametrize(("part", "whole", "expected"), [(1, 4, 0.25), (0, 3, 0.0), (0, 0, None)])
+def test_share_of_nothing_is_unknown(part: int, whole: int, expected: float | None) -> None:
+    assert share(part, whole) == expected
+
+
+def _sample(
+    team: str | None,
+    seconds: float | None,
+    channel: str = "facebook",
+    *,
+    business: float | None = None,
+    sla: SlaOutcome = SlaOutcome.NO_TARGET,
+) -> CaseSample:
+    return CaseSample(
+        team=team,
+        channel=channel,
+        priority="normal",
+        first_response_s=seconds,
+        first_response_business_s=business if business is not None else seconds,
+        sla=sla,
+    )
 
 
 def test_cases_are_grouped_and_unanswered_ones_counted_apart() -> None:
@@ -89,6 +117,9 @@ def test_cases_are_grouped_and_unanswered_ones_counted_apart() -> None:
             median_s=10,
             p90_s=10,
             mean_s=10,
+            business_median_s=10,
+            business_p90_s=10,
+            business_mean_s=10,
         ),
         GroupStats(
             key={"team": "voirie"},
@@ -98,6 +129,9 @@ def test_cases_are_grouped_and_unanswered_ones_counted_apart() -> None:
             median_s=90,
             p90_s=114,
             mean_s=90,
+            business_median_s=90,
+            business_p90_s=114,
+            business_mean_s=90,
         ),
     ]
 
@@ -124,3 +158,43 @@ def test_groups_on_several_fields_list_unset_labels_first() -> None:
 
 def test_no_cases_give_no_groups() -> None:
     assert summarise([], ["team"]) == []
+
+
+def test_business_time_statistics_are_kept_apart_from_calendar_time() -> None:
+    samples = [_sample("voirie", 3600, business=600), _sample("voirie", 7200, business=1200)]
+    (group,) = summarise(samples, ["team"])
+    assert (group.median_s, group.business_median_s) == (5400, 900)
+    assert (group.mean_s, group.business_mean_s) == (5400, 900)
+
+
+def test_sla_attainment_is_the_share_within_target_of_the_decided_cases() -> None:
+    samples = [
+        _sample("voirie", 60, sla=SlaOutcome.MET),
+        _sample("voirie", 60, sla=SlaOutcome.MET),
+        _sample("voirie", 9000, sla=SlaOutcome.BREACHED),
+        _sample("voirie", None, sla=SlaOutcome.BREACHED),
+        _sample("voirie", None, sla=SlaOutcome.PENDING),
+        _sample("voirie", 60, sla=SlaOutcome.NO_TARGET),
+    ]
+    (group,) = summarise(samples, ["team"])
+    assert (group.within_target, group.breached, group.pending) == (2, 2, 1)
+    assert group.sla_attainment == 0.5
+
+
+def test_sla_attainment_without_any_decided_case_is_unknown() -> None:
+    (group,) = summarise([_sample("voirie", None, sla=SlaOutcome.PENDING)], ["team"])
+    assert group.sla_attainment is None
+
+
+def test_cases_can_be_grouped_by_topic_and_language() -> None:
+    samples = [
+        CaseSample(team=None, channel="sms", priority=None, topic="roads", language="fr"),
+        CaseSample(team=None, channel="sms", priority=None, topic="roads", language="en"),
+        CaseSample(team=None, channel="sms", priority=None, topic="waste", language="fr"),
+    ]
+    keys = [(g.key, g.count) for g in summarise(samples, ["topic", "language"])]
+    assert keys == [
+        ({"topic": "roads", "language": "en"}, 1),
+        ({"topic": "roads", "language": "fr"}, 1),
+        ({"topic": "waste", "language": "fr"}, 1),
+    ]

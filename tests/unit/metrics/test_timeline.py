@@ -233,3 +233,32 @@ def test_a_measure_is_newly_known_only_on_the_change_that_made_it_known() -> Non
     assert newly_known(after, later, measure) is None
     assert newly_known(None, after, measure) == 60
     assert newly_known(None, before, measure) is None
+
+
+def test_each_interaction_arrives_at_the_earliest_time_it_was_received() -> None:
+    timeline = fold([opened(received_s=10), threaded(s=40, received_s=39)])
+    late_copy = threaded(s=41, received_s=30)
+    again = apply(timeline, late_copy)
+    assert [(a.interaction_id, a.received_at) for a in again.arrivals] == [
+        (FIRST, at(10)),
+        (SECOND, at(30)),
+    ]
+
+
+def test_routing_sets_the_sla_due_times_of_the_routing_in_force() -> None:
+    first = routed(s=3, first_response_due_s=100, resolution_due_s=1000)
+    second = routed(s=50, rule="emergencies", first_response_due_s=60)
+    for order in permutations([opened(), first, second]):
+        timeline = fold(order)
+        assert (timeline.first_response_due, timeline.resolution_due) == (at(60), None)
+
+
+def test_due_times_and_interaction_ids_are_stored_with_the_timeline() -> None:
+    dumped = fold([opened(), routed(first_response_due_s=100)]).model_dump()
+    assert dumped["first_response_due"] == at(100)
+    assert dumped["interaction_ids"] == (FIRST,)
+
+
+def test_a_stored_timeline_reads_back_equal() -> None:
+    timeline = fold([opened(), routed(first_response_due_s=100), threaded(s=5, received_s=4)])
+    assert Timeline.model_validate(timeline.model_dump()) == timeline
