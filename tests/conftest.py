@@ -22,7 +22,8 @@ PLATFORM_SECRETS = {
 }
 
 
-def make_stack(tmp: Path) -> Stack:
+def make_stack(tmp: Path, *, prometheus: bool = False) -> Stack:
+    """A stack on free ports; Prometheus only for the tests about it."""
     return Stack(
         StackOptions(
             data_dir=tmp,
@@ -32,6 +33,7 @@ def make_stack(tmp: Path) -> Stack:
             webhook_secret=TEST_SECRET,
             log_level="INFO",
             extra_env=dict(PLATFORM_SECRETS),
+            prometheus=prometheus,
         )
     )
 

@@ -23,7 +23,8 @@ STAGE_BUCKETS = (0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60
 CASE_LABELS = ["agency", "team", "channel", "priority"]
 
 
-def _label(value: str | None) -> str:
+def label_of(value: str | None) -> str:
+    """A label value for an optional field: ``"none"`` when unset (not routed yet)."""
     return value or "none"
 
 
@@ -76,7 +77,7 @@ class MetricsInstruments:
     def record_case(self, change: Change[Timeline]) -> None:
         """Observe what this change made known for the first time: a replay observes nothing."""
         before, after = change.before, change.after
-        labels = (after.agency_id, _label(after.team), after.channel, _label(after.priority))
+        labels = (after.agency_id, label_of(after.team), after.channel, label_of(after.priority))
         if newly_known(before, after, lambda t: t.opened_at) is not None:
             self.cases_opened.labels(after.agency_id, after.channel).inc()
         first_response = newly_known(before, after, lambda t: t.time_to_first_response_s)

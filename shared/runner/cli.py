@@ -11,6 +11,7 @@ from types import FrameType
 from platformdirs import user_data_dir
 
 from shared.config import ConfigError, load_config
+from shared.runner.prometheus import INSTALL_HINT as PROMETHEUS_INSTALL_HINT
 from shared.runner.stack import SERVICE_NAMES, Ports, Stack, StackOptions
 from shared.settings import DEFAULT_CONFIG
 
@@ -38,10 +39,12 @@ def up(args: argparse.Namespace) -> int:
         ports=Ports(
             kafka=args.kafka_port,
             mongo=args.mongo_port,
+            prometheus=args.prometheus_port,
             **{name: args.http_port_base + i for i, name in enumerate(SERVICE_NAMES)},
         ),
         config=args.config.resolve(),
         log_level=args.log_level,
+        prometheus=args.prometheus,
     )
     if token := os.environ.get("AGORA_DEMO_TOKEN"):
         options.demo_token = token
@@ -58,6 +61,7 @@ def up(args: argparse.Namespace) -> int:
             _say(f"  {service:<9} {stack.url(service)}   logs: {stack.logs / service}.log")
         _say(f"  kafka     {stack.bootstrap} (tansu, memory only)")
         _say(f"  mongodb   {stack.mongo_uri} (SecantusDB)")
+        _say(f"  prometheus {_prometheus_line(stack, wanted=args.prometheus)}")
         _say(f"\n  Responder API docs: {stack.url('respond')}/docs")
         _say(f"  Demo token (supervisor of every team): {options.demo_token}")
         _say(f"  curl -H 'Authorization: Bearer {options.demo_token}' {stack.url('respond')}/cases")
@@ -73,6 +77,14 @@ def up(args: argparse.Namespace) -> int:
         stack.stop()
     _say("Stopped.")
     return 0
+
+
+def _prometheus_line(stack: Stack, *, wanted: bool) -> str:
+    if stack.prometheus_url is not None:
+        return f"{stack.prometheus_url}   alerts: {stack.prometheus_url}/alerts"
+    if not wanted:
+        return "not started (--no-prometheus)"
+    return f"not installed ({PROMETHEUS_INSTALL_HINT})"
 
 
 def _supervise(stack: Stack) -> None:
@@ -114,6 +126,18 @@ def add_runner_commands(commands: "argparse._SubParsersAction[argparse.ArgumentP
         type=int,
         default=8001,
         help="ingest's port; classify, respond and metrics take the next three",
+    )
+    up_cmd.add_argument(
+        "--prometheus-port",
+        type=int,
+        default=9090,
+        help="Prometheus' port when it is installed (a free one if this one is taken)",
+    )
+    up_cmd.add_argument(
+        "--no-prometheus",
+        dest="prometheus",
+        action="store_false",
+        help="do not start Prometheus even when it is installed",
     )
     up_cmd.add_argument("--log-level", default="INFO", choices=["DEBUG", "INFO", "WARNING"])
     up_cmd.set_defaults(run=up)

@@ -9,12 +9,13 @@ import threading
 import time
 import urllib.error
 import urllib.request
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 
 from shared.bus import ensure_topics
-from shared.runner.engines import secantus_argv, tansu_argv
-from shared.runner.processes import Child, free_port, wait_for_port
+from shared.runner.engines import prometheus_binary, secantus_argv, tansu_argv
+from shared.runner.processes import Child, free_port, port_open, wait_for_port
+from shared.runner.prometheus import prometheus_argv, write_config
 from shared.settings import DEFAULT_CONFIG, KafkaSettings
 
 log = logging.getLogger(__name__)
@@ -30,6 +31,7 @@ class Ports:
     classify: int = 8002
     respond: int = 8003
     metrics: int = 8004
+    prometheus: int = 9090
 
     @classmethod
     def free(cls) -> "Ports":
@@ -51,10 +53,13 @@ class StackOptions:
     partitions: int = 4
     log_level: str = "INFO"
     extra_env: dict[str, str] = field(default_factory=dict)
+    prometheus: bool = True  # started with the services when Debian's prometheus is installed
+    scrape_interval: str = "5s"
 
 
 class Stack:
-    """Starts tansu, SecantusDB and the services as children; ``stop`` leaves no process."""
+    """Starts tansu, SecantusDB, the services and (when installed) Prometheus as children;
+    ``stop`` leaves no process."""
 
     def __init__(self, options: StackOptions) -> None:
         self.options = options
@@ -64,6 +69,7 @@ class Stack:
         self.broker: Child | None = None
         self.database: Child | None = None
         self.services: dict[str, Child] = {}
+        self.prometheus: Child | None = None
 
     # -- engines ---------------------------------------------------------------------------
     @property
@@ -99,6 +105,40 @@ class Stack:
         )
         self.database.start()
         wait_for_port(self.ports.mongo, timeout_s=60, process=self.database)
+
+    def start_prometheus(self, services: tuple[str, ...]) -> None:
+        """Prometheus scraping ``services`` on their ports; nothing when it is not installed."""
+        binary = prometheus_binary()
+        if binary is None or not self.options.prometheus:
+            return
+        if port_open(self.ports.prometheus):
+            # Often a system Prometheus (Debian's package starts one on 9090): use another port.
+            log.warning(
+                "prometheus_port_taken", extra={"url": f"http://127.0.0.1:{self.ports.prometheus}"}
+            )
+            self.ports = replace(self.ports, prometheus=free_port())
+        port = self.ports.prometheus
+        directory = self.data_dir / "prometheus"
+        config = write_config(
+            directory,
+            {service: self.ports.of(service) for service in services},
+            self_port=port,
+            scrape_interval=self.options.scrape_interval,
+        )
+        self.prometheus = Child(
+            "prometheus",
+            prometheus_argv(binary, config, directory / "data", port),
+            self.logs / "prometheus.log",
+        )
+        self.prometheus.start()
+        wait_for_port(port, timeout_s=30, process=self.prometheus)
+
+    @property
+    def prometheus_url(self) -> str | None:
+        """Where Prometheus answers, if this stack runs it."""
+        if self.prometheus is None:
+            return None
+        return f"http://127.0.0.1:{self.ports.prometheus}"
 
     # -- services --------------------------------------------------------------------------
     def service_env(self, service: str) -> dict[str, str]:
@@ -161,6 +201,8 @@ class Stack:
             self.start_database()
             for service in services:
                 self.start_service(service)
+            if services:
+                self.start_prometheus(services)
             self.wait_ready(services)
         except BaseException:
             self.stop()
@@ -170,8 +212,10 @@ class Stack:
         )
 
     def stop(self) -> None:
-        """Services first (they flush), then the engines; each group stops in parallel."""
-        for group in (list(self.services.values()), [self.database, self.broker]):
+        """Services and Prometheus first (they flush), then the engines; each group stops in
+        parallel."""
+        services = [*self.services.values(), self.prometheus]
+        for group in (services, [self.database, self.broker]):
             children = [child for child in group if child is not None]
             for child in children:
                 child.terminate()

@@ -1,12 +1,16 @@
 """Readers of the deployment files (compose, Prometheus, Grafana) and of the code's metrics."""
 
+import asyncio
+import functools
 import importlib
 import re
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any, get_args
 
+import httpx
 import yaml
+from fastapi import FastAPI
 from pydantic import BaseModel
 
 from shared.cli import SERVICES
@@ -117,18 +121,23 @@ def _base_name(name: str) -> str:
     return re.sub(r"_(bucket|count|sum|created|total)$", "", name)
 
 
-def code_metric_names() -> set[str]:
-    """Metric families the code defines, ``{service}`` placeholders expanded, suffixes dropped."""
-    literal = re.compile(r"""(?:Counter|Histogram|Gauge|Summary)\(\s*f?["'](agora_[^"']+)["']""")
+async def _exposition(app: FastAPI) -> str:
+    transport = httpx.ASGITransport(app=app)
+    async with httpx.AsyncClient(transport=transport, base_url="http://app") as client:
+        return (await client.get("/metrics")).text
+
+
+@functools.cache
+def code_metric_names() -> frozenset[str]:
+    """Metric families the services expose, suffixes dropped: each app is built (not started)
+    and its ``/metrics`` read, so library metrics (FastStream) and custom collectors count."""
     names: set[str] = set()
-    for source in [
-        *ROOT.joinpath("shared").rglob("*.py"),
-        *ROOT.joinpath("services").rglob("*.py"),
-    ]:
-        for name in literal.findall(source.read_text(encoding="utf-8")):
-            expanded = [re.sub(r"\{[^}]+\}", service, name) for service in AGORA_SERVICES]
-            names |= {_base_name(each) for each in expanded}
-    return names
+    for service in AGORA_SERVICES:
+        module, _, factory = SERVICES[service][0].partition(":")
+        app = getattr(importlib.import_module(module), factory)(settings_class(service)())
+        exposition = asyncio.run(_exposition(app))
+        names |= {_base_name(name) for name in re.findall(r"^# TYPE (\S+) ", exposition, re.M)}
+    return frozenset(names)
 
 
 def queried_metric_names(expression: str) -> set[str]:

@@ -103,3 +103,43 @@ def test_alert_rules_query_only_metrics_the_code_defines(
     defined = code_metric_names()
     for rule in alert_rules:
         assert queried_metric_names(rule["expr"]) <= defined, rule["alert"]
+
+
+def _alerts_on(alert_rules: list[dict[str, Any]], *fragments: str) -> list[str]:
+    """Names of the alerts whose expression contains every fragment."""
+    return [r["alert"] for r in alert_rules if all(f in r["expr"] for f in fragments)]
+
+
+def test_an_alert_fires_on_the_first_dead_letter_too(alert_rules: list[dict[str, Any]]) -> None:
+    assert _alerts_on(
+        alert_rules, "agora_dead_lettered_total unless agora_dead_lettered_total offset 10m"
+    )
+
+
+def test_an_alert_fires_when_the_quarantine_grows(alert_rules: list[dict[str, Any]]) -> None:
+    assert _alerts_on(alert_rules, "increase(agora_ingest_quarantined_total[10m])", "> 0")
+
+
+def test_an_alert_fires_when_consumer_lag_is_high(alert_rules: list[dict[str, Any]]) -> None:
+    assert _alerts_on(alert_rules, "agora_metrics_consumer_lag_messages) > 1000")
+
+
+def test_an_alert_fires_when_consumer_lag_keeps_growing(alert_rules: list[dict[str, Any]]) -> None:
+    assert _alerts_on(alert_rules, "deriv(agora_metrics_consumer_lag_messages[")
+
+
+def test_an_alert_fires_when_sla_deadlines_are_often_missed(
+    alert_rules: list[dict[str, Any]],
+) -> None:
+    assert _alerts_on(alert_rules, 'agora_metrics_sla_cases{outcome="breached"}', "> 0.2")
+
+
+def test_an_alert_fires_when_first_response_p90_exceeds_the_sla_target(
+    alert_rules: list[dict[str, Any]],
+) -> None:
+    assert _alerts_on(
+        alert_rules,
+        "histogram_quantile(0.9",
+        "agora_metrics_first_response_seconds_bucket",
+        'agora_metrics_sla_target_seconds{sla="first_response"',
+    )

@@ -43,6 +43,7 @@ def _start(data_dir: Path, ports: dict[str, int]) -> subprocess.Popen[str]:
             str(ports["mongo"]),
             "--http-port-base",
             str(ports["http"]),
+            "--no-prometheus",  # its own test starts it (tests/integration/test_prometheus.py)
         ],
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
