@@ -12,7 +12,8 @@ Rules, on the case timelines of this service's ``timelines`` collection:
   the first-response due time that respond set when it routed the case; a case without a due
   time (no SLA policy) is never at risk.
 - **SLA outcome** (first response, resolution): ``met`` when done by its due time, ``breached``
-  when done late or still not done once due. A case counts in the window of
+  when done late or still not done once due; the resolution is the latest one, and only while
+  the case stays resolved (as in the reports). A case counts in the window of
   ``SLA_WINDOW`` (the last day) in which its outcome became known: when it was done if met,
   at the due time if breached.
 """
@@ -104,7 +105,11 @@ def count_cases(docs: Iterable[Document], *, now: datetime) -> CaseCounts:
                 counts.at_risk[key] += 1
         done: dict[SlaKind, tuple[Any, Any]] = {
             "first_response": (doc.get("first_response_due"), doc.get("first_response_at")),
-            "resolution": (doc.get("resolution_due"), doc.get("first_resolved_at")),
+            # As the reports count it: the latest resolution, while the case stays resolved.
+            "resolution": (
+                doc.get("resolution_due"),
+                doc.get("resolved_at") if doc.get("resolved") else None,
+            ),
         }
         for kind, (due, done_at) in done.items():
             outcome = sla_outcome(due=due, done_at=done_at, since=since, now=now)
@@ -123,7 +128,7 @@ PROJECTION = {
     "opened_at": 1,
     "first_response_at": 1,
     "first_response_due": 1,
-    "first_resolved_at": 1,
+    "resolved_at": 1,
     "resolution_due": 1,
 }
 

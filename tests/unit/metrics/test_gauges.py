@@ -81,18 +81,24 @@ def test_counting_groups_open_at_risk_and_sla_outcomes_by_agency_and_team() -> N
                 first_response_due=NOW,
                 first_response_at=NOW - timedelta(hours=1),
                 resolution_due=NOW - timedelta(hours=1),
-                first_resolved_at=NOW - timedelta(hours=2),
+                resolved_at=NOW - timedelta(hours=2),
+            ),
+            _timeline(  # resolved in time once, then reopened: not done, and now overdue
+                first_response_at=NOW - timedelta(hours=3),
+                resolution_due=NOW - timedelta(minutes=30),
+                resolved_at=NOW - timedelta(hours=2),
             ),
             _timeline(team=None),  # not routed yet
         ],
         now=NOW,
     )
-    assert counts.open == {("lyon", "voirie"): 2, ("lyon", "none"): 1}
+    assert counts.open == {("lyon", "voirie"): 3, ("lyon", "none"): 1}
     assert counts.at_risk == {("lyon", "voirie"): 1}
     assert counts.sla == {
         ("lyon", "voirie", "first_response", "breached"): 1,
         ("lyon", "voirie", "first_response", "met"): 1,
         ("lyon", "voirie", "resolution", "met"): 1,
+        ("lyon", "voirie", "resolution", "breached"): 1,
     }
 
 
