@@ -144,6 +144,15 @@ class KeywordRule(Strict):
     keywords: StrOrList
 
 
+class Fact(Strict):
+    """A false claim the agency has answered: its wording and the official answer per language."""
+
+    id: str = Field(pattern=r"^[a-z0-9][a-z0-9_-]{0,62}$")
+    claim: dict[str, str] = Field(min_length=1, description="language -> the claim as people word it")
+    answer: dict[str, str] = Field(min_length=1, description="language -> the official answer")
+    link: str | None = None
+
+
 class Agency(Strict):
     id: str = Field(pattern=r"^[a-z0-9][a-z0-9_-]{0,62}$")
     name: str
@@ -155,6 +164,7 @@ class Agency(Strict):
     sla: dict[str, SlaPolicy] = {}
     routing: list[RoutingRule]
     classifier_rules: list[KeywordRule] = []
+    facts: list[Fact] = Field(default=[], description="Known false claims and their answers.")
     reopen_within: Duration = timedelta(days=7)
 
     @model_validator(mode="after")
