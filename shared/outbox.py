@@ -30,6 +30,9 @@ log = logging.getLogger(__name__)
 PUBLISHED = "outbox_published"
 BROKER_STATE = "outbox_broker"
 OUTBOX_FIELD = "_outbox"
+# How stale the broker identity may be when publishing (one cheap metadata request at most
+# this often): less than a consumer group takes to rejoin a restarted broker.
+RECHECK_S = 1.0
 
 
 @dataclass(frozen=True)
@@ -85,6 +88,7 @@ class Outbox:
         self._tasks: list[asyncio.Task[None]] = []
         self._skip_until = 0.0
         self._suspect = True  # until the broker's identity is checked once
+        self._checked_at = 0.0  # monotonic time of the last successful check
         self._checking = asyncio.Lock()
 
     async def ensure_indexes(self) -> None:
@@ -104,9 +108,9 @@ class Outbox:
         After any broker failure the relay first checks whom it is talking to: a new broker
         gets its replay *before* anything new, so nothing new is replayed twice.
         """
-        if self._suspect:
+        if self._must_check():
             async with self._checking:
-                if self._suspect:
+                if self._must_check():
                     await self.check_broker()
         for entry in entries:
             try:
@@ -244,6 +248,12 @@ class Outbox:
             self._suspect = True
             raise
         self._suspect = False
+        self._checked_at = time.monotonic()
+
+    def _must_check(self) -> bool:
+        """After a failure, or when the last check is older than ``RECHECK_S``: a broker can be
+        replaced between two checks without this process seeing any error."""
+        return self._suspect or time.monotonic() - self._checked_at > RECHECK_S
 
     async def _check_broker(self) -> None:
         identity = await self._identify()
