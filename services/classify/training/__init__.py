@@ -1,0 +1,1 @@
+"""Training and evaluation of the classify heads: data mapping, written examples, split, CLI."""
