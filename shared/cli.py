@@ -20,7 +20,7 @@ SERVICES: dict[str, tuple[str, str]] = {
 
 
 # Commands a service contributes (``register(subparsers)``), named by import string too.
-COMMAND_EXTENSIONS = ("services.ingest.cli:register",)
+COMMAND_EXTENSIONS = ("services.ingest.cli:register", "services.classify.cli:register")
 
 
 def _load(target: str) -> Any:

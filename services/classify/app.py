@@ -5,7 +5,7 @@ from fastapi import FastAPI
 from services.classify.api import classify as classify_api
 from services.classify.consumers import interactions_received
 from services.classify.instruments import ClassifyInstruments
-from services.classify.pipeline import AgencyRules
+from services.classify.knowledge import agency_knowledge, load_models
 from services.classify.settings import ClassifySettings
 from services.classify.store import CLASSIFICATIONS, MongoClassificationStore
 from shared.bus import build_broker
@@ -20,15 +20,16 @@ def create_app(settings: ClassifySettings) -> FastAPI:
     telemetry = build_telemetry("classify", settings.telemetry)
     broker = build_broker(settings.kafka, telemetry=telemetry)
     broker.include_router(interactions_received.router)
-    rules = {agency.id: AgencyRules.build(agency.classifier_rules) for agency in config.agencies}
     instruments = ClassifyInstruments.register(telemetry.registry)
 
     async def setup(backends: Backends) -> dict[str, object]:
         store = MongoClassificationStore(backends.db)
         await store.ensure_indexes()
+        models = load_models() if settings.use_models else None  # once per process
         return {
             "store": store,
-            "rules": rules,
+            "models": models,
+            "knowledge": agency_knowledge(config, models),
             "instruments": instruments,
         }
 

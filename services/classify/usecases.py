@@ -1,11 +1,12 @@
 """Classify use cases, free of framework code."""
 
+import asyncio
 import logging
 from collections.abc import Mapping
 from datetime import datetime
 from typing import Protocol
 
-from services.classify.pipeline import NO_AGENCY_RULES, AgencyRules, classify_text
+from services.classify.pipeline import NO_AGENCY, AgencyKnowledge, Models, classify_text
 from shared.events import InteractionClassified, InteractionEdited, InteractionReceived
 from shared.ids import derived_event_id
 from shared.mongo import Document
@@ -27,16 +28,20 @@ async def classify_interaction(
     store: ClassificationStore,
     outbox: Publisher,
     collection: str,
-    rules: Mapping[str, AgencyRules],
+    knowledge: Mapping[str, AgencyKnowledge],
+    models: Models | None,
     now: datetime,
 ) -> InteractionClassified:
     """Classify, store, publish. A redelivery yields the same event id and publishes only what
     is still pending, so downstream sees each interaction (and each edit of it) once."""
     interaction = event.interaction
-    classification = classify_text(
+    # The encoder is CPU work: in a thread, so the event loop keeps consuming and serving.
+    classification = await asyncio.to_thread(
+        classify_text,
         interaction.text,
         language_hint=interaction.language_hint,
-        agency=rules.get(interaction.agency_id, NO_AGENCY_RULES),
+        agency=knowledge.get(interaction.agency_id, NO_AGENCY),
+        models=models,
     )
     classified = InteractionClassified(
         event_id=derived_event_id(event.event_id, "interaction.classified"),

@@ -148,7 +148,7 @@ class Fact(Strict):
     """A false claim the agency has answered: its wording and the official answer per language."""
 
     id: str = Field(pattern=r"^[a-z0-9][a-z0-9_-]{0,62}$")
-    claim: dict[str, str] = Field(min_length=1, description="language -> the claim as people word it")
+    claim: dict[str, str] = Field(min_length=1, description="language -> the claim, as worded")
     answer: dict[str, str] = Field(min_length=1, description="language -> the official answer")
     link: str | None = None
 

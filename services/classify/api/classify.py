@@ -1,11 +1,12 @@
 """``POST /classify``: a dry run of the pipeline on a text, for admins tuning rules."""
 
+import asyncio
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Body, Request
 from pydantic import BaseModel, Field
 
-from services.classify.pipeline import NO_AGENCY_RULES, classify_text
+from services.classify.pipeline import NO_AGENCY, classify_text
 from shared.errors import NotFound
 from shared.events import Classification
 
@@ -26,8 +27,14 @@ async def dry_run(
         Body(openapi_examples={"pothole": {"value": {"text": "Nid de poule rue Garibaldi"}}}),
     ],
 ) -> Any:
-    rules = request.app.state.rules
-    if body.agency_id is not None and body.agency_id not in rules:
+    knowledge = request.app.state.knowledge
+    if body.agency_id is not None and body.agency_id not in knowledge:
         raise NotFound("unknown_agency", f"No agency {body.agency_id!r} in the configuration.")
-    agency = rules.get(body.agency_id, NO_AGENCY_RULES) if body.agency_id else NO_AGENCY_RULES
-    return classify_text(body.text, language_hint=body.language_hint, agency=agency)
+    agency = knowledge[body.agency_id] if body.agency_id else NO_AGENCY
+    return await asyncio.to_thread(
+        classify_text,
+        body.text,
+        language_hint=body.language_hint,
+        agency=agency,
+        models=request.app.state.models,
+    )

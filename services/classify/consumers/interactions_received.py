@@ -23,11 +23,18 @@ async def on_interaction_received(
     event: InteractionEvent,
     store: Annotated[MongoClassificationStore, Context("store")],
     outbox: Annotated[Outbox, Context("outbox")],
-    rules: Annotated[dict[str, Any], Context("rules")],
+    knowledge: Annotated[dict[str, Any], Context("knowledge")],
+    models: Annotated[Any, Context("models")],
     instruments: Annotated[ClassifyInstruments, Context("instruments")],
 ) -> None:
     classified = await usecases.classify_interaction(
-        event, store=store, outbox=outbox, collection=CLASSIFICATIONS, rules=rules, now=utc_now()
+        event,
+        store=store,
+        outbox=outbox,
+        collection=CLASSIFICATIONS,
+        knowledge=knowledge,
+        models=models,
+        now=utc_now(),
     )
     instruments.classified.labels(
         event.agency_id,

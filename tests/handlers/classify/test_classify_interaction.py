@@ -8,7 +8,7 @@ from faststream.kafka import KafkaBroker, TestKafkaBroker
 
 from services.classify.consumers import interactions_received
 from services.classify.instruments import ClassifyInstruments
-from services.classify.pipeline import AgencyRules
+from services.classify.pipeline import AgencyKnowledge
 from services.classify.usecases import classify_interaction
 from shared.events import InteractionClassified, InteractionReceived
 from shared.events.interactions import Author, Interaction
@@ -69,7 +69,7 @@ class FakeOutbox:
 async def test_classification_keeps_its_reason_and_redacts_personal_data() -> None:
     store, outbox = FakeStore(), FakeOutbox()
     event = await classify_interaction(
-        _received(), store=store, outbox=outbox, collection="c", rules={}, now=NOW
+        _received(), store=store, outbox=outbox, collection="c", knowledge={}, models=None, now=NOW
     )
     assert event.classification.topic.label == "roads"
     assert event.classification.topic.evidence == ("nid de poule",)
@@ -82,7 +82,13 @@ async def test_redelivered_interaction_is_not_published_twice() -> None:
     store, outbox = FakeStore(), FakeOutbox()
     for _ in range(2):
         await classify_interaction(
-            _received(), store=store, outbox=outbox, collection="c", rules={}, now=NOW
+            _received(),
+            store=store,
+            outbox=outbox,
+            collection="c",
+            knowledge={},
+            models=None,
+            now=NOW,
         )
     assert len(store.saved) == 1
     assert len(outbox.published) == 1
@@ -96,7 +102,8 @@ async def test_subscriber_decodes_the_event_and_calls_the_use_case() -> None:
     ports: dict[str, Any] = {
         "store": store,
         "outbox": outbox,
-        "rules": {"lyon": AgencyRules.build([])},
+        "knowledge": {"lyon": AgencyKnowledge()},
+        "models": None,
         "instruments": ClassifyInstruments.register(telemetry.registry),
     }
     for name, port in ports.items():

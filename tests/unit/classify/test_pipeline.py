@@ -1,6 +1,6 @@
 import pytest
 
-from services.classify.pipeline import AgencyRules, classify_text
+from services.classify.pipeline import AgencyKnowledge, AgencyRules, classify_text
 from shared.config import KeywordRule
 
 
@@ -18,7 +18,7 @@ from shared.config import KeywordRule
 def test_emergency_lexicon_always_makes_a_message_critical(text: str) -> None:
     urgency = classify_text(text).urgency
     assert urgency.label == "critical"
-    assert urgency.by == "emergency_lexicon"
+    assert urgency.by.startswith("emergency_lexicon:")
     assert urgency.evidence
 
 
@@ -40,7 +40,9 @@ def test_agency_rule_beats_the_default_lexicon_and_says_so() -> None:
     rules = AgencyRules.build(
         [KeywordRule(dimension="topic", label="public_transport", keywords=["ligne C3"])]
     )
-    verdict = classify_text("Encore un nid de poule sur la ligne C3", agency=rules).topic
+    verdict = classify_text(
+        "Encore un nid de poule sur la ligne C3", agency=AgencyKnowledge(rules=rules)
+    ).topic
     assert (verdict.label, verdict.by, verdict.evidence) == (
         "public_transport",
         "agency_rule:1",
