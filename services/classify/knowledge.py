@@ -4,7 +4,7 @@ fact base (I/O lives here, the pipeline stays pure)."""
 from services.classify.classifiers.misinformation import NO_FACTS, FactBase
 from services.classify.models.encoder import load_encoder
 from services.classify.models.heads import load_heads
-from services.classify.models.language import detect_language
+from services.classify.models.language import detect_languages
 from services.classify.pipeline import AgencyKnowledge, AgencyRules, Models
 from shared.config import AgoraConfig
 
@@ -14,7 +14,7 @@ MODEL_NAME = "use-m3"
 def load_models() -> Models:
     encoder = load_encoder()
     return Models(
-        name=MODEL_NAME, embed=encoder.embed, heads=load_heads(), language=detect_language
+        name=MODEL_NAME, embed=encoder.embed, heads=load_heads(), languages=detect_languages
     )
 
 

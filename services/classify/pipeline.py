@@ -55,7 +55,7 @@ class Models:
     name: str
     embed: Callable[[Sequence[str]], NDArray[np.float32]]
     heads: Mapping[str, Head]
-    language: Callable[[str, str | None], tuple[str, float]]
+    languages: Callable[[Sequence[tuple[str, str | None]]], list[tuple[str, float]]]
 
 
 @dataclass(frozen=True)
@@ -127,15 +127,21 @@ def classify_texts(
         return []
     vectors: NDArray[np.float32] | None = None
     predictions: dict[str, list[Prediction]] = {}
+    languages: list[Verdict] = []
     if models is not None:
         vectors = models.embed([text for text, _ in texts])
         predictions = {name: head.predict(vectors) for name, head in models.heads.items()}
+        languages = [
+            Verdict(label=label, score=round(confidence, 3), by="lingua", evidence=())
+            for label, confidence in models.languages(texts)
+        ]
     return [
         _classify_one(
             text,
             hint,
             vector=None if vectors is None else vectors[i],
             predictions={name: found[i] for name, found in predictions.items()},
+            language=languages[i] if languages else function_words_language(text, hint),
             models=models,
             agency=agency,
         )
@@ -159,6 +165,7 @@ def _classify_one(
     *,
     vector: NDArray[np.float32] | None,
     predictions: Mapping[str, Prediction],
+    language: Verdict,
     models: Models | None,
     agency: AgencyKnowledge,
 ) -> Classification:
@@ -180,7 +187,7 @@ def _classify_one(
     findings = find_personal_data(text)
     fake_news = predictions.get("misinformation")
     return Classification(
-        language=_language(text, hint, models),
+        language=language,
         topic=layered("topic", _TOPIC, "other"),
         intent=layered("intent", _INTENT, "other"),
         sentiment=layered("sentiment", _SENTIMENT, "neutral"),
@@ -212,10 +219,3 @@ def _probability_of(prediction: Prediction | None, label: str) -> float | None:
         return None
     found, probability, _ = prediction
     return probability if found == label else 1.0 - probability
-
-
-def _language(text: str, hint: str | None, models: Models | None) -> Verdict:
-    if models is None:
-        return function_words_language(text, hint)
-    label, confidence = models.language(text, hint)
-    return Verdict(label=label, score=round(confidence, 3), by="lingua", evidence=())
