@@ -1,5 +1,7 @@
 """Webhook in → classified → case routed → reply → first-response time measured, for real."""
 
+import asyncio
+import json
 import uuid
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
@@ -9,7 +11,9 @@ import pytest
 from pymongo import MongoClient
 
 from shared.runner.stack import Stack
+from shared.topics import Topic
 from tests.conftest import TEST_SECRET
+from tests.integration.kafka import records_containing
 from tests.support import eventually, post_generic_webhook
 
 pytestmark = pytest.mark.e2e
@@ -203,3 +207,23 @@ def test_concurrent_retries_of_one_message_yield_one_interaction(
     detail = http.get(f"{stack.url('respond')}/cases/{case['id']}", headers=auth).json()
     assert [e["direction"] for e in detail["thread"]] == ["inbound"]
     assert len(_cases(http, stack, auth, conversation)) == 1
+
+
+def test_classify_publishes_the_redacted_text_and_says_why(
+    stack: Stack, http: httpx.Client, auth: dict[str, str]
+) -> None:
+    conversation = f"conv-{uuid.uuid4()}"
+    _send(
+        http, stack, conversation, "Fuite de gaz au 12 rue Mercière, rappelez-moi au 06 12 34 56 78"
+    )
+    case = eventually(lambda: _cases(http, stack, auth, conversation))[0]
+    assert case["classification"]["urgency"] == "critical"
+
+    [record] = asyncio.run(
+        records_containing(stack.bootstrap, Topic.INTERACTIONS_CLASSIFIED, conversation)
+    )
+    classification = json.loads(record.value)["classification"]
+    assert "[phone]" in classification["redacted_text"]
+    assert "06 12 34 56 78" not in classification["redacted_text"]
+    assert classification["urgency"]["by"].startswith("emergency_lexicon:")
+    assert classification["topic"]["by"]
