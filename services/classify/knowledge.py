@@ -24,6 +24,7 @@ def agency_knowledge(config: AgoraConfig, models: Models | None) -> dict[str, Ag
         agency.id: AgencyKnowledge(
             rules=AgencyRules.build(agency.classifier_rules),
             facts=FactBase.build(agency.facts, models.embed) if models is not None else NO_FACTS,
+            topics=frozenset(topic.id for topic in agency.topics),
         )
         for agency in config.agencies
     }

@@ -89,6 +89,7 @@ class AgencyKnowledge:
 
     rules: AgencyRules = NO_AGENCY_RULES
     facts: FactBase = NO_FACTS
+    topics: frozenset[str] | None = None  # the agency's taxonomy; None: Agora's default
 
 
 NO_AGENCY = AgencyKnowledge()
@@ -188,7 +189,7 @@ def _classify_one(
     fake_news = predictions.get("misinformation")
     return Classification(
         language=language,
-        topic=layered("topic", _TOPIC, "other"),
+        topic=_within(layered("topic", _TOPIC, "other"), agency.topics),
         intent=layered("intent", _INTENT, "other"),
         sentiment=layered("sentiment", _SENTIMENT, "neutral"),
         urgency=(
@@ -211,6 +212,15 @@ def _classify_one(
         crisis_info_type=model("crisis_info_type") or _default("none", "crisis"),
         personal_data=findings,
         redacted_text=redact(text, findings),
+    )
+
+
+def _within(verdict: Verdict, topics: frozenset[str] | None) -> Verdict:
+    """A topic outside the agency's own taxonomy becomes ``other``, saying which it was."""
+    if topics is None or verdict.label in topics:
+        return verdict
+    return verdict.model_copy(
+        update={"label": "other", "evidence": (f"outside taxonomy: {verdict.label}",)}
     )
 
 

@@ -11,6 +11,7 @@ from shared.config.models import (
     RoutingRule,
     SlaPolicy,
     Team,
+    TopicDef,
 )
 
 __all__ = [
@@ -24,6 +25,7 @@ __all__ = [
     "RoutingRule",
     "SlaPolicy",
     "Team",
+    "TopicDef",
     "load_config",
     "parse_config",
 ]

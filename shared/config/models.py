@@ -6,6 +6,8 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_validator
 
+from shared.config.taxonomy import DEFAULT_TOPICS
+
 ConnectionType = Literal[
     "meta", "telegram", "twilio", "mastodon", "x", "email", "open311", "generic"
 ]
@@ -153,6 +155,18 @@ class Fact(Strict):
     link: str | None = None
 
 
+class TopicDef(Strict):
+    """One topic of an agency's taxonomy, described in French and English."""
+
+    id: str = Field(pattern=r"^[a-z][a-z0-9_]{0,62}$")
+    fr: str
+    en: str
+
+
+def _default_topics() -> list[TopicDef]:
+    return [TopicDef(id=t.id, fr=t.fr, en=t.en) for t in DEFAULT_TOPICS]
+
+
 class Agency(Strict):
     id: str = Field(pattern=r"^[a-z0-9][a-z0-9_-]{0,62}$")
     name: str
@@ -165,6 +179,10 @@ class Agency(Strict):
     routing: list[RoutingRule]
     classifier_rules: list[KeywordRule] = []
     facts: list[Fact] = Field(default=[], description="Known false claims and their answers.")
+    topics: list[TopicDef] = Field(
+        default_factory=_default_topics,
+        description="The agency's topic taxonomy (default: Agora's); must include 'other'.",
+    )
     reopen_within: Duration = timedelta(days=7)
 
     @model_validator(mode="after")
@@ -182,7 +200,18 @@ class Agency(Strict):
                 f"@routing.{len(self.routing) - 1}: the default rule must come last"
                 " (first match wins)"
             )
+        topic_ids = {t.id for t in self.topics}
+        if "other" not in topic_ids:
+            raise ValueError("@topics: the taxonomy must include 'other'")
+        for index, keyword_rule in enumerate(self.classifier_rules):
+            if keyword_rule.dimension == "topic" and keyword_rule.label not in topic_ids:
+                raise ValueError(
+                    f"@classifier_rules.{index}.label: {keyword_rule.label!r} is not in topics"
+                )
         for index, rule in enumerate(self.routing):
+            for topic in (rule.when.topic or []) if rule.when else []:
+                if topic not in topic_ids:
+                    raise ValueError(f"@routing.{index}.when.topic: {topic!r} is not in topics")
             if rule.team not in teams:
                 raise ValueError(f"@routing.{index}.team: unknown team {rule.team!r}")
             policy = rule.sla or rule.priority

@@ -67,3 +67,10 @@ def test_every_score_is_between_zero_and_one() -> None:
     for name in ("language", "topic", "intent", "sentiment", "urgency", "toxicity", "spam"):
         assert 0 <= getattr(result, name).score <= 1
     assert result.sentiment.label == "positive"
+
+
+def test_a_topic_outside_the_agency_taxonomy_becomes_other_and_says_which() -> None:
+    agency = AgencyKnowledge(topics=frozenset({"waste", "other"}))
+    verdict = classify_text("Un nid de poule énorme avenue Berthelot", agency=agency).topic
+    assert verdict.label == "other"
+    assert verdict.evidence == ("outside taxonomy: roads",)

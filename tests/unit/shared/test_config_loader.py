@@ -58,3 +58,23 @@ def test_invalid_yaml_names_the_line() -> None:
 def test_unreadable_file_is_a_config_error(tmp_path: Path) -> None:
     with pytest.raises(ConfigError, match="cannot read"):
         load_config(tmp_path / "missing.yaml")
+
+
+def test_every_agency_gets_agoras_taxonomy_with_french_and_english_descriptions() -> None:
+    topics = load_config(DEFAULT_CONFIG).agencies[0].topics
+    assert len(topics) == 24
+    assert all(t.fr and t.en for t in topics)
+    assert topics[-1].id == "other"
+
+
+def test_routing_on_a_topic_outside_the_taxonomy_is_refused() -> None:
+    problems = _problems(DEMO.replace("when: {topic: water}", "when: {topic: watr}"))
+    assert "routing[4].when.topic: 'watr' is not in topics" in problems[0]
+
+
+def test_a_custom_taxonomy_must_keep_other() -> None:
+    custom = DEMO.replace(
+        "    routing:      # first match wins",
+        "    topics: [{id: tram, fr: Tram, en: Tram}]\n    routing:      # first match wins",
+    )
+    assert any("the taxonomy must include 'other'" in p for p in _problems(custom))
