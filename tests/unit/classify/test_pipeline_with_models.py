@@ -6,24 +6,12 @@ import sys
 
 import pytest
 
+from services.classify.cli import DIMENSIONS
 from services.classify.knowledge import agency_knowledge, load_models
 from services.classify.pipeline import AgencyKnowledge, AgencyRules, Models, classify_texts
 from shared.cli import main
 from shared.config import KeywordRule, load_config
 from shared.settings import DEFAULT_CONFIG
-
-DIMENSIONS = (
-    "language",
-    "topic",
-    "intent",
-    "sentiment",
-    "urgency",
-    "toxicity",
-    "spam",
-    "misinformation",
-    "crisis_relevance",
-    "crisis_info_type",
-)
 
 
 @pytest.fixture(scope="module")
