@@ -239,8 +239,11 @@ class BrokerProbe:
         except Exception:
             await self.stop()
             raise
+        cluster_id = cluster.get("cluster_id")
+        if not cluster_id:  # a broker still starting: ask again rather than remember nothing
+            raise KafkaError("the broker did not say its cluster id yet")
         return BrokerIdentity(
-            cluster_id=str(cluster.get("cluster_id")),
+            cluster_id=str(cluster_id),
             end_offsets={f"{tp.topic}:{tp.partition}": off for tp, off in ends.items()},
         )
 
