@@ -35,8 +35,14 @@ class Ports:
 
     @classmethod
     def free(cls) -> "Ports":
-        """Ports nothing listens on now (tests, or a second stack beside the first)."""
-        return cls(**{name: free_port() for name in asdict(cls())})
+        """Distinct ports nothing listens on now (tests, or a second stack beside the first)."""
+        chosen: dict[str, int] = {}
+        for name in asdict(cls()):
+            port = free_port()
+            while port in chosen.values():
+                port = free_port()
+            chosen[name] = port
+        return cls(**chosen)
 
     def of(self, service: str) -> int:
         port: int = getattr(self, service)

@@ -74,7 +74,11 @@ def _children_of(pid: int) -> list[int]:
 
 
 def test_agora_up_serves_stops_cleanly_and_keeps_data_across_restarts(tmp_path: Path) -> None:
-    ports = {"kafka": free_port(), "mongo": free_port(), "http": _free_block()}
+    http = _free_block()
+    block = range(http, http + 4)
+    kafka = next(p for p in iter(free_port, None) if p not in block)
+    mongo = next(p for p in iter(free_port, None) if p not in block and p != kafka)
+    ports = {"kafka": kafka, "mongo": mongo, "http": http}
     ingest, respond = (f"http://127.0.0.1:{ports['http'] + i}" for i in (0, 2))
     conversation = f"runner-{uuid.uuid4().hex[:8]}"
     auth = {"Authorization": f"Bearer {TOKEN}"}
