@@ -3,6 +3,7 @@
 import contextlib
 import logging
 import os
+import random
 import signal
 import socket
 import subprocess
@@ -15,7 +16,25 @@ from typing import IO
 log = logging.getLogger(__name__)
 
 
+def _ephemeral_low(default: int = 32768) -> int:
+    try:
+        return int(Path("/proc/sys/net/ipv4/ip_local_port_range").read_text().split()[0])
+    except (OSError, ValueError, IndexError):
+        return default
+
+
 def free_port() -> int:
+    """A port nothing listens on, chosen below the kernel's ephemeral range: a service that
+    binds a second later must not find it taken by some process's outgoing connection."""
+    low = _ephemeral_low()
+    for _ in range(200):
+        port = random.randrange(max(1024, low - 12000), low)  # noqa: S311 - not a secret
+        with socket.socket() as sock:
+            try:
+                sock.bind(("127.0.0.1", port))
+            except OSError:
+                continue
+            return port
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return int(sock.getsockname()[1])
