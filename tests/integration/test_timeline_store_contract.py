@@ -32,6 +32,8 @@ from tests.unit.metrics.builders import (
     assigned,
     at,
     classified,
+    fold,
+    fold_stages,
     opened,
     received,
     reopened,
@@ -75,22 +77,6 @@ async def record_all(store: TimelineStore, events: Sequence[CaseEvent]) -> Timel
         timeline = (await record(store, event)).after
     assert timeline is not None
     return timeline
-
-
-def fold(events: Sequence[CaseEvent]) -> Timeline:
-    timeline: Timeline | None = None
-    for event in events:
-        timeline = apply(timeline, event)
-    assert timeline is not None
-    return timeline
-
-
-def fold_stages(events: Sequence[StageEvent]) -> Stages:
-    stages: Stages | None = None
-    for event in events:
-        stages = apply_stage(stages, event)
-    assert stages is not None
-    return stages
 
 
 # -- timelines ---------------------------------------------------------------------------------

@@ -1,10 +1,13 @@
 """Events for the metrics tests: literal times relative to ``T0``, one case, two interactions."""
 
+from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from uuid import UUID, uuid4
 
 from services.metrics.agencies import Agencies
+from services.metrics.stages import StageEvent, Stages, apply_stage
+from services.metrics.timeline import Timeline, apply
 from shared.config import parse_config
 from shared.events import (
     Author,
@@ -269,3 +272,21 @@ def agencies() -> Agencies:
     """Lyon (Europe/Paris, office hours for normal cases, a holiday on Wednesday 4 March)
     and Paris (UTC, no SLA policy)."""
     return Agencies.from_config(parse_config(CONFIG, Path("agora.yaml")))
+
+
+def fold(events: Sequence[CaseEvent]) -> Timeline:
+    """The timeline of ``events`` applied in the order given."""
+    timeline: Timeline | None = None
+    for event in events:
+        timeline = apply(timeline, event)
+    assert timeline is not None
+    return timeline
+
+
+def fold_stages(events: Sequence[StageEvent]) -> Stages:
+    """The stage record of ``events`` applied in the order given."""
+    stages: Stages | None = None
+    for event in events:
+        stages = apply_stage(stages, event)
+    assert stages is not None
+    return stages

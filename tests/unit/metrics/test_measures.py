@@ -16,13 +16,13 @@ from services.metrics.measures import (
     measure_case,
     sla_outcome,
 )
-from services.metrics.timeline import Timeline, apply
 from shared.business_hours import BusinessCalendar
 from shared.events import CaseEvent
 from tests.unit.metrics.builders import (
     CASE,
     agencies,
     at,
+    fold,
     opened,
     reopened,
     reply,
@@ -37,14 +37,6 @@ HOUR, DAY = 3600, 86400
 FRIDAY_17H_LYON = 4 * DAY + 7 * HOUR
 MONDAY_10H_LYON = 7 * DAY
 LATER = at(30 * DAY)
-
-
-def fold(events: Sequence[CaseEvent]) -> Timeline:
-    timeline: Timeline | None = None
-    for event in events:
-        timeline = apply(timeline, event)
-    assert timeline is not None
-    return timeline
 
 
 def measured(events: Sequence[CaseEvent], *, now: datetime = LATER) -> CaseMeasures:

@@ -1,6 +1,5 @@
 """What each case contributes to the daily roll-ups, and rows as sums of contributions."""
 
-from collections.abc import Sequence
 from datetime import UTC, date, tzinfo
 from itertools import permutations
 from uuid import UUID, uuid4
@@ -17,11 +16,11 @@ from services.metrics.rollups import (
     local_day,
     roll_up,
 )
-from services.metrics.timeline import Timeline, apply
 from shared.events import CaseEvent
 from tests.unit.metrics.builders import (
     CASE,
     at,
+    fold,
     opened,
     reply,
     routed,
@@ -40,14 +39,6 @@ ROADS = Labels(
     language="fr",
     sentiment="negative",
 )
-
-
-def fold(events: Sequence[CaseEvent]) -> Timeline:
-    timeline: Timeline | None = None
-    for event in events:
-        timeline = apply(timeline, event)
-    assert timeline is not None
-    return timeline
 
 
 def contribution(day: date, case: UUID = CASE, **counts: int) -> Contribution:

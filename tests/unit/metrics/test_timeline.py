@@ -1,6 +1,5 @@
 """Case timelines and stage records: durations, replays, any arrival order, reopenings."""
 
-from collections.abc import Sequence
 from functools import reduce
 from itertools import permutations
 from uuid import uuid4
@@ -9,7 +8,6 @@ import pytest
 
 from services.metrics.timeline import (
     StageEvent,
-    Stages,
     Timeline,
     apply,
     apply_stage,
@@ -22,6 +20,8 @@ from tests.unit.metrics.builders import (
     assigned,
     at,
     classified,
+    fold,
+    fold_stages,
     opened,
     received,
     reopened,
@@ -30,22 +30,6 @@ from tests.unit.metrics.builders import (
     routed,
     threaded,
 )
-
-
-def fold(events: Sequence[CaseEvent]) -> Timeline:
-    timeline: Timeline | None = None
-    for event in events:
-        timeline = apply(timeline, event)
-    assert timeline is not None
-    return timeline
-
-
-def fold_stages(events: Sequence[StageEvent]) -> Stages:
-    stages: Stages | None = None
-    for event in events:
-        stages = apply_stage(stages, event)
-    assert stages is not None
-    return stages
 
 
 def test_first_response_time_runs_from_the_first_received_message_to_the_first_reply() -> None:
