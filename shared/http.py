@@ -24,6 +24,20 @@ ReadinessCheck = Callable[[], Awaitable[None]]
 Lifespan = Callable[[FastAPI], AbstractAsyncContextManager[None]]
 
 
+def from_state(name: str) -> Callable[[Request], Awaitable[Any]]:
+    """A route dependency returning ``app.state.<name>`` (set by the service's lifespan).
+
+    Async on purpose: FastAPI runs a plain function dependency in a worker thread, a cost per
+    request for a mere attribute read.
+    """
+
+    async def dependency(request: Request) -> Any:
+        return getattr(request.app.state, name)
+
+    dependency.__name__ = f"state_{name}"
+    return dependency
+
+
 def error_response(status: int, code: str, detail: str, **extra: Any) -> JSONResponse:
     return JSONResponse({"error": code, "detail": detail, **extra}, status_code=status)
 

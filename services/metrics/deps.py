@@ -2,18 +2,13 @@
 
 from typing import Annotated
 
-from fastapi import Depends, Request
+from fastapi import Depends
 from faststream import Context
 
 from services.metrics.instruments import MetricsInstruments
 from services.metrics.ports import TimelineStore
+from shared.http import from_state
 
-
-def get_store(request: Request) -> TimelineStore:
-    store: TimelineStore = request.app.state.store
-    return store
-
-
-StoreDep = Annotated[TimelineStore, Depends(get_store)]
+StoreDep = Annotated[TimelineStore, Depends(from_state("store"))]
 StoreContext = Annotated[TimelineStore, Context("store")]
 InstrumentsContext = Annotated[MetricsInstruments, Context("instruments")]

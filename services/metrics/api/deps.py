@@ -10,32 +10,18 @@ from services.metrics.agencies import Agencies
 from services.metrics.ports import RollupStore
 from services.metrics.settings import MetricsSettings
 from shared.clock import utc_now
+from shared.http import from_state
 
 Clock = Callable[[], datetime]
 
 
-def get_rollups(request: Request) -> RollupStore:
-    rollups: RollupStore = request.app.state.rollups
-    return rollups
-
-
-def get_agencies(request: Request) -> Agencies:
-    agencies: Agencies = request.app.state.agencies
-    return agencies
-
-
-def get_settings(request: Request) -> MetricsSettings:
-    settings: MetricsSettings = request.app.state.settings
-    return settings
-
-
-def get_clock(request: Request) -> Clock:
+async def get_clock(request: Request) -> Clock:
     """The wall clock, unless the app was given another one (tests pass a fixed time)."""
     clock: Clock = getattr(request.app.state, "clock", utc_now)
     return clock
 
 
-RollupsDep = Annotated[RollupStore, Depends(get_rollups)]
-AgenciesDep = Annotated[Agencies, Depends(get_agencies)]
-SettingsDep = Annotated[MetricsSettings, Depends(get_settings)]
+RollupsDep = Annotated[RollupStore, Depends(from_state("rollups"))]
+AgenciesDep = Annotated[Agencies, Depends(from_state("agencies"))]
+SettingsDep = Annotated[MetricsSettings, Depends(from_state("settings"))]
 ClockDep = Annotated[Clock, Depends(get_clock)]

@@ -2,7 +2,7 @@
 
 from typing import Annotated
 
-from fastapi import Depends, Request
+from fastapi import Depends
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from services.respond.domain.access import User
@@ -10,38 +10,13 @@ from services.respond.instruments import RespondInstruments
 from services.respond.ports import CaseRepository, Publisher, TokenStore
 from services.respond.settings import RespondSettings
 from shared.errors import Unauthorized
+from shared.http import from_state
 
-
-def get_settings(request: Request) -> RespondSettings:
-    settings: RespondSettings = request.app.state.settings
-    return settings
-
-
-def get_cases(request: Request) -> CaseRepository:
-    cases: CaseRepository = request.app.state.cases
-    return cases
-
-
-def get_outbox(request: Request) -> Publisher:
-    outbox: Publisher = request.app.state.outbox
-    return outbox
-
-
-def get_tokens(request: Request) -> TokenStore:
-    tokens: TokenStore = request.app.state.tokens
-    return tokens
-
-
-def get_instruments(request: Request) -> RespondInstruments:
-    instruments: RespondInstruments = request.app.state.instruments
-    return instruments
-
-
-SettingsDep = Annotated[RespondSettings, Depends(get_settings)]
-CasesDep = Annotated[CaseRepository, Depends(get_cases)]
-OutboxDep = Annotated[Publisher, Depends(get_outbox)]
-TokensDep = Annotated[TokenStore, Depends(get_tokens)]
-InstrumentsDep = Annotated[RespondInstruments, Depends(get_instruments)]
+SettingsDep = Annotated[RespondSettings, Depends(from_state("settings"))]
+CasesDep = Annotated[CaseRepository, Depends(from_state("cases"))]
+OutboxDep = Annotated[Publisher, Depends(from_state("outbox"))]
+TokensDep = Annotated[TokenStore, Depends(from_state("tokens"))]
+InstrumentsDep = Annotated[RespondInstruments, Depends(from_state("instruments"))]
 
 _bearer = HTTPBearer(auto_error=False, description="A responder token: `Bearer <token>`.")
 
