@@ -106,6 +106,7 @@ def _events(
             status=s.status,
             reported_at=s.at,
             error=s.error,
+            recipient_id=s.recipient_id,
         )
         for s in parsed.statuses
     ]

@@ -20,3 +20,16 @@ class RespondSettings(ServiceSettings):
         gt=0,
         description="How long a responder action waits for Kafka before leaving it to the relay.",
     )
+    delivery_base_url: str | None = Field(
+        default=None,
+        description=(
+            "AGORA_DELIVERY_BASE_URL: send every reply to this base URL instead of the platforms'"
+            " (the local platform simulator)."
+        ),
+    )
+    delivery_attempts: int = Field(
+        default=5, ge=1, description="Calls to a platform's API before a reply is marked failed."
+    )
+    delivery_backoff_s: float = Field(
+        default=0.5, gt=0, description="First retry delay; doubled at each attempt."
+    )

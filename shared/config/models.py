@@ -80,8 +80,22 @@ class Connection(Strict):
     poll_url: str | None = Field(
         default=None, description="Mastodon without webhooks: the server to poll."
     )
-    access_token_env: str | None = None
+    access_token_env: str | None = Field(
+        default=None, description="The token replies are sent with (Graph, bot, server, X)."
+    )
     rate_limit_per_s: float = Field(default=50.0, gt=0)
+    # Outbound: where and as whom replies are sent.
+    api_base_url: str | None = Field(
+        default=None, description="The platform's send API base URL (default: the platform's own)."
+    )
+    sender_id: str | None = Field(
+        default=None,
+        description="Who replies are sent from: WhatsApp phone number id, Twilio number, e-mail.",
+    )
+    window_template: str | None = Field(
+        default=None,
+        description="WhatsApp: the pre-approved template sent outside the 24-hour window.",
+    )
 
     @model_validator(mode="after")
     def _needs_its_secrets(self) -> "Connection":
