@@ -35,6 +35,7 @@ class MetricsInstruments:
     interactions: Counter
     stage_latency: Histogram
     cases_opened: Counter
+    breaches: Counter
 
     @classmethod
     def register(cls, registry: CollectorRegistry) -> "MetricsInstruments":
@@ -72,6 +73,12 @@ class MetricsInstruments:
                 ["agency", "channel"],
                 registry=registry,
             ),
+            breaches=Counter(
+                "agora_metrics_sla_breaches_total",
+                "Cases that breached an SLA target (escalated as breached), once per case.",
+                ["agency", "team", "channel", "priority"],
+                registry=registry,
+            ),
         )
 
     def record_case(self, change: Change[Timeline]) -> None:
@@ -86,6 +93,8 @@ class MetricsInstruments:
         resolution = newly_known(before, after, lambda t: t.time_to_first_resolution_s)
         if resolution is not None:
             self.resolution.labels(*labels).observe(resolution)
+        if newly_known(before, after, lambda t: t.breached_at) is not None:
+            self.breaches.labels(*labels).inc()
 
     def record_stages(self, change: Change[Stages]) -> None:
         for stage, latency in STAGE_LATENCIES.items():

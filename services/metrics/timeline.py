@@ -29,11 +29,14 @@ from services.metrics.folds import (
 from services.metrics.stages import STAGE_LATENCIES, StageEvent, Stages, apply_stage
 from shared.events import (
     CaseAssigned,
+    CaseEscalated,
     CaseEvent,
     CaseOpened,
     CaseReopened,
     CaseResolved,
     CaseRouted,
+    CaseSlaAdjusted,
+    CaseTransferred,
     Channel,
     InteractionThreaded,
     ReplyPosted,
@@ -85,6 +88,14 @@ def _arrive(
     return tuple(sorted(added, key=lambda a: a.interaction_id))
 
 
+class DueTimes(Record):
+    """Due times moved after routing (the SLA clock paused while waiting on the citizen)."""
+
+    stamp: Stamp
+    first_response_due: AwareDatetime | None = None
+    resolution_due: AwareDatetime | None = None
+
+
 class Timeline(Record):
     """What happened to one case, and when; never message text or author identity."""
 
@@ -103,6 +114,10 @@ class Timeline(Record):
     resolved_at: AwareDatetime | None = None
     reopened_at: AwareDatetime | None = None
     reopened: int = 0
+    adjusted: DueTimes | None = None
+    escalated_at: AwareDatetime | None = None
+    breached_at: AwareDatetime | None = None
+    transfers: int = 0
     applied_event_ids: tuple[UUID, ...] = ()
 
     @computed_field  # type: ignore[prop-decorator]  # pydantic's documented idiom
@@ -156,16 +171,25 @@ class Timeline(Record):
     def time_to_first_resolution_s(self) -> float | None:
         return seconds(self.first_received_at, self.first_resolved_at)
 
-    # SLA due times of the routing in force: stored with the timeline for queries and gauges.
+    # SLA due times in force (the routing's, or later adjusted): stored for queries and gauges.
+    @property
+    def _due_times(self) -> Route | DueTimes | None:
+        route, adjusted = self.route, self.adjusted
+        if adjusted is not None and (route is None or adjusted.stamp.is_after(route.stamp)):
+            return adjusted
+        return route
+
     @computed_field  # type: ignore[prop-decorator]
     @property
     def first_response_due(self) -> datetime | None:
-        return self.route.first_response_due if self.route else None
+        due = self._due_times
+        return due.first_response_due if due else None
 
     @computed_field  # type: ignore[prop-decorator]
     @property
     def resolution_due(self) -> datetime | None:
-        return self.route.resolution_due if self.route else None
+        due = self._due_times
+        return due.resolution_due if due else None
 
 
 def apply(timeline: Timeline | None, event: CaseEvent) -> Timeline:
@@ -228,6 +252,22 @@ def _changes(t: Timeline, event: CaseEvent, stamp: Stamp) -> dict[str, object]:
             return {"reopened_at": latest(t.reopened_at, at), "reopened": t.reopened + 1}
         case CaseAssigned():
             return {}
+        case CaseTransferred():
+            return {"transfers": t.transfers + 1}
+        case CaseEscalated():
+            changes: dict[str, object] = {"escalated_at": earliest(t.escalated_at, at)}
+            if event.level == "breached":
+                changes["breached_at"] = earliest(t.breached_at, at)
+            return changes
+        case CaseSlaAdjusted():
+            adjusted = DueTimes(
+                stamp=stamp,
+                first_response_due=aware_ms(event.first_response_due),
+                resolution_due=aware_ms(event.resolution_due),
+            )
+            if t.adjusted is not None and t.adjusted.stamp.is_after(stamp):
+                adjusted = t.adjusted
+            return {"adjusted": adjusted}
 
 
 def newly_known(before: _T | None, after: _T, measure: Callable[[_T], _V | None]) -> _V | None:

@@ -8,9 +8,11 @@ from shared.config.models import (
     Fact,
     KeywordRule,
     Match,
+    Member,
     RoutingRule,
     SlaPolicy,
     Team,
+    Template,
     TopicDef,
 )
 
@@ -22,9 +24,11 @@ __all__ = [
     "Fact",
     "KeywordRule",
     "Match",
+    "Member",
     "RoutingRule",
     "SlaPolicy",
     "Team",
+    "Template",
     "TopicDef",
     "load_config",
     "parse_config",

@@ -4,8 +4,18 @@ import re
 from datetime import date, timedelta
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_validator
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    field_validator,
+    model_validator,
+)
+
+from shared.business_hours import parse_business_hours
 from shared.config.taxonomy import DEFAULT_TOPICS
 
 ConnectionType = Literal[
@@ -105,17 +115,88 @@ class Connection(Strict):
         return self
 
 
+def _member(value: object) -> object:
+    return {"id": value} if isinstance(value, str) else value
+
+
+class Member(Strict):
+    """A responder of a team: who auto-assignment may give a case to."""
+
+    id: str = Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9_.@-]{0,62}$")
+    languages: list[str] = Field(
+        default=[], description="Languages this member answers in (default: the team's)."
+    )
+    capacity: int = Field(default=10, ge=0, description="Open cases this member holds at most.")
+    available: bool = Field(default=True, description="False: never auto-assigned (leave, ...).")
+
+
 class Team(Strict):
     id: str
     name: str
     languages: list[str] = []
-    members: list[str] = []
+    members: list[Annotated[Member, BeforeValidator(_member)]] = []
+    reply_approval: bool = Field(
+        default=False, description="Replies of responders wait for a supervisor's approval."
+    )
+
+    @model_validator(mode="after")
+    def _unique_members(self) -> "Team":
+        ids = [m.id for m in self.members]
+        if len(set(ids)) != len(ids):
+            raise ValueError("member ids must be unique within a team")
+        return self
+
+    def member(self, member_id: str) -> Member | None:
+        return next((m for m in self.members if m.id == member_id), None)
+
+    def languages_of(self, member: Member) -> list[str]:
+        return member.languages or self.languages
 
 
 class SlaPolicy(Strict):
     first_response: Duration
     resolution: Duration
-    business_hours: str | None = None
+    business_hours: str | None = Field(
+        default=None, description='e.g. "Mon-Fri 08:30-18:00"; none: the clock runs 24/7.'
+    )
+    at_risk: float = Field(
+        default=0.8, gt=0, lt=1, description="Share of a target elapsed when a case is at risk."
+    )
+
+    @field_validator("business_hours")
+    @classmethod
+    def _readable_hours(cls, spec: str | None) -> str | None:
+        if spec is not None:
+            parse_business_hours(spec)
+        return spec
+
+
+# What a reply template may say about its case, filled in when it is used.
+TEMPLATE_PLACEHOLDERS = frozenset(
+    {"citizen_name", "citizen_handle", "agency_name", "team_name", "case_ref", "responder"}
+)
+_PLACEHOLDER = re.compile(r"\{([^{}]*)\}")
+
+
+class Template(Strict):
+    """A canned reply, in several languages, with ``{placeholders}``."""
+
+    id: str = Field(pattern=r"^[a-z0-9][a-z0-9_-]{0,62}$")
+    name: str
+    text: dict[str, str] = Field(min_length=1, description="language -> the reply text")
+    teams: list[str] = Field(default=[], description="Teams that use it (default: all).")
+
+    @field_validator("text")
+    @classmethod
+    def _known_placeholders(cls, texts: dict[str, str]) -> dict[str, str]:
+        for language, text in texts.items():
+            unknown = set(_PLACEHOLDER.findall(text)) - TEMPLATE_PLACEHOLDERS
+            if unknown:
+                known = ", ".join(sorted(TEMPLATE_PLACEHOLDERS))
+                raise ValueError(
+                    f"{language}: unknown placeholder {{{sorted(unknown)[0]}}} (known: {known})"
+                )
+        return texts
 
 
 class Match(Strict):
@@ -197,7 +278,11 @@ class Agency(Strict):
         default_factory=_default_topics,
         description="The agency's topic taxonomy (default: Agora's); must include 'other'.",
     )
-    reopen_within: Duration = timedelta(days=7)
+    templates: list[Template] = Field(default=[], description="Canned replies.")
+    reopen_within: Duration = Field(
+        default=timedelta(days=7),
+        description="A message this soon after resolution reopens the case; later, a new case.",
+    )
 
     @model_validator(mode="after")
     def _references_resolve(self) -> "Agency":
@@ -214,6 +299,17 @@ class Agency(Strict):
                 f"@routing.{len(self.routing) - 1}: the default rule must come last"
                 " (first match wins)"
             )
+        try:
+            ZoneInfo(self.timezone)
+        except (ZoneInfoNotFoundError, ValueError) as error:
+            raise ValueError(f"@timezone: unknown time zone {self.timezone!r}") from error
+        templates = [t.id for t in self.templates]
+        if len(set(templates)) != len(templates):
+            raise ValueError("@templates: template ids must be unique")
+        for index, template in enumerate(self.templates):
+            for team in template.teams:
+                if team not in teams:
+                    raise ValueError(f"@templates.{index}.teams: unknown team {team!r}")
         topic_ids = {t.id for t in self.topics}
         if "other" not in topic_ids:
             raise ValueError("@topics: the taxonomy must include 'other'")
@@ -235,6 +331,12 @@ class Agency(Strict):
 
     def connection(self, connection_id: str) -> Connection | None:
         return next((c for c in self.connections if c.id == connection_id), None)
+
+    def team(self, team_id: str) -> Team | None:
+        return next((t for t in self.teams if t.id == team_id), None)
+
+    def fact(self, fact_id: str) -> Fact | None:
+        return next((f for f in self.facts if f.id == fact_id), None)
 
 
 class AgoraConfig(Strict):

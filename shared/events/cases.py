@@ -52,8 +52,39 @@ class CaseRouted(_CaseEvent):
 
 
 class CaseAssigned(_CaseEvent):
+    """The case's assignee changed (``None``: back to the team queue)."""
+
     event_type: Literal["case.assigned"] = "case.assigned"
     assignee: str | None
+    by: str = Field(default="auto", description="The user who assigned, or 'auto'.")
+    reason: str | None = None
+
+
+class CaseTransferred(_CaseEvent):
+    """The case moved to another team; ``facts.team`` is the new one."""
+
+    event_type: Literal["case.transferred"] = "case.transferred"
+    from_team: str
+    to_team: str
+    by: str
+
+
+class CaseEscalated(_CaseEvent):
+    """An SLA target of the case is at risk or breached."""
+
+    event_type: Literal["case.escalated"] = "case.escalated"
+    level: Literal["at_risk", "breached"]
+    target: Literal["first_response", "resolution"]
+    due: AwareDatetime
+
+
+class CaseSlaAdjusted(_CaseEvent):
+    """Due times moved: the clock was paused while the case waited on the citizen."""
+
+    event_type: Literal["case.sla_adjusted"] = "case.sla_adjusted"
+    first_response_due: datetime | None = None
+    resolution_due: datetime | None = None
+    paused_seconds: float = Field(ge=0, description="SLA time the wait lasted.")
 
 
 class ReplyPosted(_CaseEvent):
@@ -61,15 +92,20 @@ class ReplyPosted(_CaseEvent):
     reply_id: UUID
     author_user: str
     first_response: bool
+    approved_by: str | None = None
 
 
 class CaseResolved(_CaseEvent):
     event_type: Literal["case.resolved"] = "case.resolved"
+    by: str | None = None
 
 
 class CaseReopened(_CaseEvent):
+    """Reopened by a responder, or by a citizen's message (``interaction_id``)."""
+
     event_type: Literal["case.reopened"] = "case.reopened"
     interaction_id: UUID | None = None
+    by: str | None = None
 
 
 CaseEvent = Annotated[
@@ -77,6 +113,9 @@ CaseEvent = Annotated[
     | InteractionThreaded
     | CaseRouted
     | CaseAssigned
+    | CaseTransferred
+    | CaseEscalated
+    | CaseSlaAdjusted
     | ReplyPosted
     | CaseResolved
     | CaseReopened,

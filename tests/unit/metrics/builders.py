@@ -12,11 +12,14 @@ from shared.config import parse_config
 from shared.events import (
     Author,
     CaseAssigned,
+    CaseEscalated,
     CaseEvent,
     CaseOpened,
     CaseReopened,
     CaseResolved,
     CaseRouted,
+    CaseSlaAdjusted,
+    CaseTransferred,
     Channel,
     Classification,
     Interaction,
@@ -152,6 +155,28 @@ def reopened(*, s: float, case: UUID = CASE) -> CaseReopened:
     return CaseReopened(
         event_id=uuid4(), occurred_at=at(s), agency_id=AGENCY, case_id=case, facts=facts()
     )
+
+
+def escalated(*, s: float, level: str = "breached", due_s: float = 0) -> CaseEscalated:
+    return CaseEscalated(
+        event_id=uuid4(), occurred_at=at(s), agency_id=AGENCY, case_id=CASE, facts=facts(),
+        level=level, target="first_response", due=at(due_s),
+    )  # fmt: skip
+
+
+def adjusted(*, s: float, first_response_due_s: float, resolution_due_s: float) -> CaseSlaAdjusted:
+    return CaseSlaAdjusted(
+        event_id=uuid4(), occurred_at=at(s), agency_id=AGENCY, case_id=CASE, facts=facts(),
+        first_response_due=at(first_response_due_s), resolution_due=at(resolution_due_s),
+        paused_seconds=60,
+    )  # fmt: skip
+
+
+def transferred(*, s: float, to_team: str = "proprete") -> CaseTransferred:
+    return CaseTransferred(
+        event_id=uuid4(), occurred_at=at(s), agency_id=AGENCY, case_id=CASE,
+        facts=facts(to_team), from_team="voirie", to_team=to_team, by="sam",
+    )  # fmt: skip
 
 
 def interaction(*, received_s: float = 0, interaction_id: UUID = FIRST) -> Interaction:

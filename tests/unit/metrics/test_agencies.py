@@ -1,15 +1,12 @@
 """Which business hours, time zone and name metrics uses for each agency and case."""
 
 from datetime import UTC, date
-from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
 
-from services.metrics.agencies import Agencies
 from shared.business_hours import ALWAYS_OPEN, parse_business_hours
-from shared.config import parse_config
-from tests.unit.metrics.builders import CONFIG, agencies
+from tests.unit.metrics.builders import agencies
 
 OFFICE = parse_business_hours("Mon-Fri 08:30-18:00")
 MORNINGS = parse_business_hours("Mon-Fri 09:00-12:00")
@@ -67,15 +64,3 @@ def test_agencies_are_named_as_configured_and_unknown_ones_by_id() -> None:
 
 def test_agency_time_zone_defaults_to_utc() -> None:
     assert agencies().zone("paris") == ZoneInfo("UTC")
-
-
-def test_unreadable_business_hours_stop_start_up_naming_agency_and_policy() -> None:
-    config = parse_config(CONFIG.replace("08:30-18:00", "8h30-18h"), Path("agora.yaml"))
-    with pytest.raises(ValueError, match="agency 'lyon', SLA policy 'normal': expected a time"):
-        Agencies.from_config(config)
-
-
-def test_an_unknown_time_zone_stops_start_up() -> None:
-    config = parse_config(CONFIG.replace("Europe/Paris", "Europe/Lyon"), Path("agora.yaml"))
-    with pytest.raises(ValueError, match="unknown time zone 'Europe/Lyon'"):
-        Agencies.from_config(config)

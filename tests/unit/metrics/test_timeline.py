@@ -17,9 +17,11 @@ from shared.events import CaseEvent
 from tests.unit.metrics.builders import (
     FIRST,
     SECOND,
+    adjusted,
     assigned,
     at,
     classified,
+    escalated,
     fold,
     fold_stages,
     opened,
@@ -29,6 +31,7 @@ from tests.unit.metrics.builders import (
     resolved,
     routed,
     threaded,
+    transferred,
 )
 
 
@@ -246,3 +249,25 @@ def test_due_times_and_interaction_ids_are_stored_with_the_timeline() -> None:
 def test_a_stored_timeline_reads_back_equal() -> None:
     timeline = fold([opened(), routed(first_response_due_s=100), threaded(s=5, received_s=4)])
     assert Timeline.model_validate(timeline.model_dump()) == timeline
+
+
+def test_breach_is_recorded_once_at_its_earliest_escalation() -> None:
+    events = [opened(), escalated(s=100, level="at_risk"), escalated(s=200), escalated(s=150)]
+    timeline = fold(events)
+    assert (timeline.escalated_at, timeline.breached_at) == (at(100), at(150))
+
+
+def test_due_times_moved_by_a_paused_clock_win_over_the_routing_in_any_order() -> None:
+    events = [
+        opened(),
+        routed(s=3, first_response_due_s=100, resolution_due_s=1000),
+        adjusted(s=50, first_response_due_s=160, resolution_due_s=1060),
+    ]
+    for order in permutations(events):
+        timeline = fold(list(order))
+        assert (timeline.first_response_due, timeline.resolution_due) == (at(160), at(1060))
+
+
+def test_a_transfer_is_counted_and_the_team_follows_it() -> None:
+    timeline = fold([opened(), routed(), transferred(s=20)])
+    assert (timeline.transfers, timeline.team) == (1, "proprete")

@@ -78,3 +78,54 @@ def test_a_custom_taxonomy_must_keep_other() -> None:
         "    topics: [{id: tram, fr: Tram, en: Tram}]\n    routing:      # first match wins",
     )
     assert any("the taxonomy must include 'other'" in p for p in _problems(custom))
+
+
+def test_unreadable_business_hours_name_the_policy() -> None:
+    problems = _problems(
+        DEMO.replace('"Mon-Fri 08:30-18:00"}\n      low', '"Mon-Fri 8h30-18h"}\n      low')
+    )
+    assert "agencies[0].sla.normal.business_hours" in problems[0]
+    assert "expected a time range like 08:30-18:00" in problems[0]
+
+
+def test_an_unknown_time_zone_is_refused() -> None:
+    problems = _problems(DEMO.replace("timezone: Europe/Paris", "timezone: Europe/Lyon"))
+    assert "unknown time zone 'Europe/Lyon'" in problems[0]
+
+
+def test_team_members_are_ids_or_objects_with_languages_and_capacity() -> None:
+    text = DEMO.replace(
+        "members: [alice, bob]", "members: [alice, {id: bob, languages: [en], capacity: 3}]"
+    )
+    team = parse_config(text, Path("agora.yaml")).agencies[0].team("voirie")
+    assert team is not None
+    alice, bob = team.members
+    assert (alice.id, alice.capacity, team.languages_of(alice)) == ("alice", 10, ["fr"])
+    assert (bob.id, bob.capacity, team.languages_of(bob)) == ("bob", 3, ["en"])
+
+
+def test_a_member_listed_twice_is_refused() -> None:
+    problems = _problems(DEMO.replace("members: [alice, bob]", "members: [alice, alice]"))
+    assert "member ids must be unique" in problems[0]
+
+
+def test_a_template_with_an_unknown_placeholder_names_it() -> None:
+    text = DEMO.replace(
+        "    routing:",
+        "    templates:\n      - {id: thanks, name: Thanks, text: {fr: 'Merci {citizen}'}}\n"
+        "    routing:",
+        1,
+    )
+    problems = _problems(text)
+    assert "agencies[0].templates[0].text" in problems[0]
+    assert "unknown placeholder {citizen}" in problems[0]
+
+
+def test_a_template_for_an_unknown_team_is_refused() -> None:
+    text = DEMO.replace(
+        "    routing:",
+        "    templates:\n      - {id: thanks, name: Thanks, text: {fr: Merci}, teams: [nope]}\n"
+        "    routing:",
+        1,
+    )
+    assert "unknown team 'nope'" in _problems(text)[0]
