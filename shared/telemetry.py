@@ -36,6 +36,9 @@ LOG_FIELDS = frozenset(
         "duration_s",
         "status",
         "team",
+        "action",
+        "path",
+        "problems",
     }
 )
 

@@ -4,7 +4,9 @@ from dataclasses import dataclass
 
 from prometheus_client import CollectorRegistry, Counter
 
-from services.respond.usecases import PostedReply, Threaded
+from services.respond.commands import Posted
+from services.respond.domain.cases import Delivery
+from services.respond.usecases import Threaded
 
 
 @dataclass(frozen=True)
@@ -12,6 +14,7 @@ class RespondInstruments:
     cases_opened: Counter
     interactions_threaded: Counter
     replies: Counter
+    deliveries: Counter
 
     @classmethod
     def register(cls, registry: CollectorRegistry) -> "RespondInstruments":
@@ -25,13 +28,19 @@ class RespondInstruments:
             interactions_threaded=Counter(
                 "agora_respond_interactions_threaded_total",
                 "Interactions added to a case (a redelivery does not count).",
-                ["agency", "channel"],
+                ["agency", "channel", "outcome"],
                 registry=registry,
             ),
             replies=Counter(
                 "agora_respond_replies_total",
-                "Replies posted by responders.",
-                ["agency", "team"],
+                "Replies posted by responders (held: waiting for a supervisor's approval).",
+                ["agency", "team", "held"],
+                registry=registry,
+            ),
+            deliveries=Counter(
+                "agora_respond_reply_deliveries_total",
+                "Replies handed to a platform's API, by outcome (sent or failed).",
+                ["agency", "channel", "status"],
                 registry=registry,
             ),
         )
@@ -44,7 +53,12 @@ class RespondInstruments:
             self.cases_opened.labels(
                 case.agency_id, case.team, case.priority, str(case.channel)
             ).inc()
-        self.interactions_threaded.labels(case.agency_id, str(case.channel)).inc()
+        self.interactions_threaded.labels(case.agency_id, str(case.channel), threaded.outcome).inc()
 
-    def observe_reply(self, posted: PostedReply) -> None:
-        self.replies.labels(posted.case.agency_id, posted.case.team).inc()
+    def observe_reply(self, posted: Posted) -> None:
+        held = posted.reply.entry.approval == "pending"
+        self.replies.labels(posted.case.agency_id, posted.case.team, str(held).lower()).inc()
+
+    def observe_delivery(self, agency_id: str, channel: str, delivery: Delivery | None) -> None:
+        if delivery is not None:
+            self.deliveries.labels(agency_id, channel, delivery.status).inc()

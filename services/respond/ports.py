@@ -2,6 +2,7 @@
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Protocol
 from uuid import UUID
 
@@ -19,6 +20,7 @@ class StoredCase:
 
     case: Case
     pending: list[Document] = field(default_factory=list)
+    delivery_version: int = 0
 
 
 @dataclass(frozen=True)
@@ -31,6 +33,8 @@ class CaseQuery:
     channel: str | None = None
     assignee: str | None = None
     conversation_id: str | None = None
+    escalation: str | None = None
+    tag: str | None = None
     limit: int = 50
     offset: int = 0
 
@@ -50,8 +54,14 @@ class CaseRepository(Protocol):
     async def append(self, case: Case, *, seen_version: int, outbox: Sequence[Document]) -> bool:
         """Store ``case``, whose last thread entry is new, if still at ``seen_version``."""
 
-    async def replace(self, case: Case, *, seen_version: int) -> bool:
-        """Store the whole case if it is still at ``seen_version``."""
+    async def save(self, case: Case, *, seen_version: int, outbox: Sequence[Document] = ()) -> bool:
+        """Store the whole case (not its deliveries) if it is still at ``seen_version``."""
+        ...
+
+    async def save_delivery(
+        self, case: Case, *, reply_id: UUID, seen: int, outbox: Sequence[Document]
+    ) -> bool:
+        """Store the case's delivery of ``reply_id`` if its deliveries are still at ``seen``."""
         ...
 
     async def search(
@@ -59,8 +69,82 @@ class CaseRepository(Protocol):
     ) -> tuple[list[Case], int]:
         """A page of the cases of ``agency_ids`` and ``teams`` only, and their total.
 
-        Sorted by first-response due time (none last), then by opening time.
+        Breached cases first, then at risk, then by first-response due time (none last), then
+        by opening time.
         """
+        ...
+
+    async def open_cases(self, *, agency_id: str, assignees: Sequence[str]) -> dict[str, int]:
+        """How many cases not resolved each of ``assignees`` holds."""
+        ...
+
+    async def due_for_check(self, *, now: datetime, limit: int) -> list[StoredCase]:
+        """Cases with an SLA level to raise at ``now`` or before."""
+        ...
+
+
+@dataclass(frozen=True)
+class SentMessage:
+    """A reply the platform accepted, by the id it gave: how its status reports find it."""
+
+    connection_id: str
+    platform_message_id: str
+    case_id: UUID
+    reply_id: UUID
+    recipient_id: str | None
+    sent_at: datetime
+
+
+class SentMessages(Protocol):
+    async def remember(self, sent: SentMessage) -> None: ...
+
+    async def find(self, *, connection_id: str, platform_message_id: str) -> SentMessage | None: ...
+
+    async def sent_to(
+        self, *, connection_id: str, recipient_id: str, until: datetime
+    ) -> list[SentMessage]:
+        """Messages sent to ``recipient_id`` up to ``until`` (a read watermark)."""
+        ...
+
+
+@dataclass(frozen=True)
+class AuditEntry:
+    """One mutating call: who, what, on which case, and how it ended."""
+
+    entry_id: UUID
+    at: datetime
+    agency_id: str | None
+    user: str
+    role: str
+    action: str
+    case_id: UUID | None
+    outcome: str  # "ok" or the error code
+    status: int
+    version_before: int | None = None
+    version_after: int | None = None
+    detail: dict[str, object] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class AuditQuery:
+    agency_ids: Sequence[str]
+    case_id: UUID | None = None
+    user: str | None = None
+    action: str | None = None
+    since: datetime | None = None
+    until: datetime | None = None
+    limit: int = 100
+    offset: int = 0
+
+
+class AuditLog(Protocol):
+    async def record(self, entry: AuditEntry) -> None:
+        """Append an entry; entries are never changed or removed."""
+        ...
+
+    async def search(self, query: AuditQuery) -> tuple[list[AuditEntry], int]:
+        """Entries of ``query.agency_ids`` matching the filters, newest first, and their total."""
+        ...
 
 
 class TokenStore(Protocol):

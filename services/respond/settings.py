@@ -33,3 +33,12 @@ class RespondSettings(ServiceSettings):
     delivery_backoff_s: float = Field(
         default=0.5, gt=0, description="First retry delay; doubled at each attempt."
     )
+    delivery_timeout_s: float = Field(
+        default=10.0, gt=0, description="How long one call to a platform's API may take."
+    )
+    escalation_interval_s: float = Field(
+        default=30.0, ge=0, description="How often SLA levels are checked (0: never)."
+    )
+    config_reload_s: float = Field(
+        default=5.0, ge=0, description="How often agora.yaml is re-read when changed (0: never)."
+    )

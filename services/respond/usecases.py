@@ -8,23 +8,22 @@ from uuid import UUID
 
 from services.respond import case_events
 from services.respond.domain.access import User
+from services.respond.domain.assignment import choose_assignee
 from services.respond.domain.cases import (
     Case,
-    CaseNotOpen,
-    InvalidReply,
+    HistoryEntry,
     add_interaction,
-    add_reply,
-    check_reply_text,
     edit_interaction,
     open_case,
+    reopen_for_message,
 )
+from services.respond.domain.escalation import refreshed
 from services.respond.domain.routing import route
-from services.respond.domain.sla import due_times
+from services.respond.domain.sla import SlaClock
 from services.respond.ports import CASES, CaseQuery, CaseRepository, Publisher, StoredCase
-from services.respond.views import case_json
 from shared.config import Agency, AgoraConfig
-from shared.errors import Conflict, Forbidden, InvalidInput, NotFound, Transient
-from shared.events import InteractionClassified
+from shared.errors import Forbidden, InvalidInput, NotFound, Transient
+from shared.events import Event, InteractionClassified
 from shared.ids import case_id as make_case_id
 from shared.ids import derived_event_id
 from shared.mongo import Document
@@ -38,15 +37,7 @@ MAX_ATTEMPTS = 5
 @dataclass(frozen=True)
 class Threaded:
     case: Case
-    outcome: Literal["opened", "threaded", "edited", "duplicate"]
-
-
-@dataclass(frozen=True)
-class PostedReply:
-    reply_id: UUID
-    case: Case
-    first_response: bool
-    published: bool
+    outcome: Literal["opened", "threaded", "reopened", "edited", "duplicate"]
 
 
 async def thread_interaction(
@@ -57,7 +48,8 @@ async def thread_interaction(
     config: AgoraConfig,
     now: datetime,
 ) -> Threaded:
-    """Open a case for the conversation or thread into its open one, store, then publish.
+    """Thread the interaction into its conversation's active case, reopen a case resolved
+    lately, or open (route and assign) a new one; store, then publish.
 
     Idempotent: a redelivered interaction changes nothing and re-publishes what its case still
     has pending; a crash between store and publish is healed by that redelivery.
@@ -74,21 +66,19 @@ async def thread_interaction(
     if existing is not None:
         await _publish_pending(existing, outbox)
         return _logged(Threaded(existing.case, "duplicate"), interaction.interaction_id)
-    outcome: Literal["opened", "threaded"]
+    outcome: Literal["opened", "threaded", "reopened"]
     for _ in range(MAX_ATTEMPTS):
         latest = await cases.latest(conversation_key=interaction.conversation_key)
         if latest is not None and latest.case.has_interaction(interaction.interaction_id):
             await _publish_pending(latest, outbox)  # a concurrent delivery stored it first
             return _logged(Threaded(latest.case, "duplicate"), interaction.interaction_id)
-        if latest is not None and latest.case.is_open:
-            case = add_interaction(latest.case, interaction, event.classification)
-            entries = case_events.outbox_entries(
-                [case_events.threaded(event, case, now=now)], case=case, now=now
-            )
+        if latest is not None and (latest.case.is_active or _reopens(latest.case, agency, now)):
+            case, events = _continue(event, latest.case, agency, now=now)
+            outcome = "threaded" if latest.case.is_active else "reopened"
+            entries = case_events.outbox_entries(events, case=case, now=now)
             stored = await cases.append(case, seen_version=latest.case.version, outbox=entries)
-            outcome = "threaded"
         else:
-            case, entries = _open(event, agency, previous=latest, now=now)
+            case, entries = await _open(event, agency, previous=latest, cases=cases, now=now)
             stored = await cases.insert(case, outbox=entries)
             outcome = "opened"
         if stored:
@@ -96,6 +86,38 @@ async def thread_interaction(
             return _logged(Threaded(case, outcome), interaction.interaction_id)
     # Not the message's fault: redelivery retries it once the case is quiet.
     raise Transient(f"case of {interaction.conversation_key} kept changing; retry later")
+
+
+def _reopens(case: Case, agency: Agency, now: datetime) -> bool:
+    """A message this soon after the resolution reopens the case, rather than opening one."""
+    return case.resolved_at is not None and now - case.resolved_at < agency.reopen_within
+
+
+def _continue(
+    event: InteractionClassified, case: Case, agency: Agency, *, now: datetime
+) -> tuple[Case, list[Event]]:
+    """The active (or reopened) case with the new message, and what to announce."""
+    clock = SlaClock.of(agency, case.sla_policy)
+    threaded_event_id = derived_event_id(event.event_id, "case.sla_adjusted")
+    if case.is_active:
+        updated, paused_s = add_interaction(
+            case, event.interaction, event.classification, clock=clock, now=now
+        )
+        updated = refreshed(updated, now)
+        events: list[Event] = [case_events.threaded(event, updated, now=now)]
+        if paused_s is not None:
+            events.append(
+                case_events.sla_adjusted(
+                    updated, paused_s=paused_s, now=now, event_id=threaded_event_id
+                )
+            )
+        return updated, events
+    updated = refreshed(
+        reopen_for_message(case, event.interaction, event.classification, clock=clock, now=now),
+        now,
+    )
+    reopening = case_events.reopened(updated, by=None, now=now, cause=event)
+    return updated, [*reopening, case_events.threaded(event, updated, now=now)]
 
 
 async def _apply_edit(
@@ -112,7 +134,7 @@ async def _apply_edit(
         )
         if edited is None:
             return _logged(Threaded(stored.case, "duplicate"), event.interaction_id)
-        if await cases.replace(edited, seen_version=stored.case.version):
+        if await cases.save(edited, seen_version=stored.case.version):
             return _logged(Threaded(edited, "edited"), event.interaction_id)
         latest = await cases.get(case_id=stored.case.case_id)
         if latest is None:
@@ -121,10 +143,16 @@ async def _apply_edit(
     raise Transient(f"case of {event.interaction.conversation_key} kept changing; retry later")
 
 
-def _open(
-    event: InteractionClassified, agency: Agency, *, previous: StoredCase | None, now: datetime
+async def _open(
+    event: InteractionClassified,
+    agency: Agency,
+    *,
+    previous: StoredCase | None,
+    cases: CaseRepository,
+    now: datetime,
 ) -> tuple[Case, list[Document]]:
-    """A new case for the conversation (the next generation after ``previous``), routed."""
+    """A new case for the conversation (the next generation after ``previous``), routed and
+    given to the least-loaded member of its team who speaks its language, if any."""
     interaction = event.interaction
     generation = 0 if previous is None else previous.case.generation + 1
     decision = route(agency, interaction, event.classification)
@@ -135,13 +163,29 @@ def _open(
             agency.id, interaction.channel, interaction.conversation_id, generation
         ),
         generation=generation,
+        previous_case_id=previous.case.case_id if previous is not None else None,
         decision=decision,
-        due=due_times(agency, decision.sla_policy, opened_at=now),
+        due=SlaClock.of(agency, decision.sla_policy).due_times(now),
         now=now,
     )
     previous_id = previous.case.case_id if previous is not None else None
-    opening = case_events.opened(event, case, previous_case_id=previous_id, now=now)
-    return case, case_events.outbox_entries(opening, case=case, now=now)
+    events: list[Event] = case_events.opened(event, case, previous_case_id=previous_id, now=now)
+    team = agency.team(decision.team)
+    if team is not None and team.members:
+        loads = await cases.open_cases(agency_id=agency.id, assignees=[m.id for m in team.members])
+        choice = choose_assignee(team, language=case.classification.language, open_cases=loads)
+        history = HistoryEntry(
+            at=now,
+            actor="auto",
+            action="assigned" if choice.assignee else "queued",
+            detail=choice.reason,
+        )
+        case = case.model_copy(
+            update={"assignee": choice.assignee, "history": (*case.history, history)}
+        )
+        if choice.assignee is not None:
+            events.append(case_events.auto_assigned(event, case, choice, now=now))
+    return case, case_events.outbox_entries(events, case=case, now=now)
 
 
 async def _publish_pending(stored: StoredCase, outbox: Publisher) -> None:
@@ -165,93 +209,22 @@ def _logged(threaded: Threaded, interaction_id: UUID) -> Threaded:
     return threaded
 
 
-def reply_id_for(case_id: UUID, version: int) -> UUID:
-    """The reply posted on top of ``version``: two tries of one reply get one id."""
-    return derived_event_id(case_id, "reply", str(version))
-
-
-async def post_reply(
-    *,
-    case_id: UUID,
-    text: str,
-    version: int,
-    user: User,
-    cases: CaseRepository,
-    outbox: Publisher,
-    now: datetime,
-    publish_timeout_s: float = 2.0,
-) -> PostedReply:
-    """Store the reply on the case seen at ``version``, then ask for its delivery.
-
-    A stale ``version`` is a ``Conflict`` carrying the current case. The events are stored with
-    the reply, so a broker outage delays them (the relay sends them) but does not fail this.
-    """
-    current = await _case_to_reply(
-        case_id=case_id, text=text, version=version, user=user, cases=cases
-    )
-    reply_id = reply_id_for(case_id, version)
-    try:
-        added = add_reply(current, reply_id=reply_id, text=text, author_user=user.user, now=now)
-    except CaseNotOpen as error:
-        raise Conflict(
-            "case_not_open", "Only an open case takes replies.", extra={"case": case_json(current)}
-        ) from error
-    case = added.case
-    reply = case_events.reply_events(
-        case, added.entry, first_response=added.first_response, now=now
-    )
-    entries = case_events.outbox_entries(reply, case=case, now=now)
-    if not await cases.append(case, seen_version=version, outbox=entries):
-        raise _stale((await get_case(case_id=case_id, user=user, cases=cases)).case)
-    published = await outbox.publish_soon(CASES, str(case_id), entries, timeout_s=publish_timeout_s)
-    log.info(
-        "reply_posted",
-        extra={
-            "agency_id": case.agency_id,
-            "case_id": str(case_id),
-            "team": case.team,
-            "outcome": "published" if published else "deferred",
-        },
-    )
-    return PostedReply(
-        reply_id=reply_id, case=case, first_response=added.first_response, published=published
-    )
-
-
-async def _case_to_reply(
-    *, case_id: UUID, text: str, version: int, user: User, cases: CaseRepository
-) -> Case:
-    """The case a reply may be added to, or the error that explains why not."""
-    try:
-        check_reply_text(text)
-    except InvalidReply as error:
-        raise InvalidInput(error.code, str(error)) from error
-    current = (await get_case(case_id=case_id, user=user, cases=cases)).case
-    if not user.can_act:
-        raise Forbidden("read_only_role", f"The {user.role} role cannot change cases.")
-    if current.version != version:
-        raise _stale(current)
-    return current
-
-
-def _stale(current: Case) -> Conflict:
-    return Conflict(
-        "stale_version",
-        f"The case changed (now version {current.version}); reload it and try again.",
-        extra={"case": case_json(current)},
-    )
-
-
 async def get_case(*, case_id: UUID, user: User, cases: CaseRepository) -> StoredCase:
-    """The case if it is in the user's teams; otherwise ``NotFound``, never revealing it."""
+    """The case if the user may see it: 404 outside the user's agencies (it does not exist for
+    them), 403 for another team of the same agency."""
     stored = await cases.get(case_id=case_id)
-    if stored is None or not user.can_see(stored.case.agency_id, stored.case.team):
-        raise NotFound("case_not_found", "No such case in your teams.")
+    if stored is None:
+        raise NotFound("case_not_found", "No such case.")
+    visibility = user.visibility(stored.case.agency_id, stored.case.team)
+    if visibility == "other_agency":
+        raise NotFound("case_not_found", "No such case.")
+    if visibility == "other_team":
+        raise Forbidden("not_your_team", f"This case belongs to team {stored.case.team}.")
     return stored
 
 
 async def list_cases(
-    query: CaseQuery, *, user: User, cases: CaseRepository
+    query: CaseQuery, *, user: User, cases: CaseRepository, config: AgoraConfig
 ) -> tuple[list[Case], int]:
-    """A page of the cases of the user's teams, most urgent first."""
-    return await cases.search(query, agency_ids=user.agency_ids, teams=user.teams)
+    """A page of the cases of the user's teams, escalated and most urgent first."""
+    return await cases.search(query, agency_ids=user.agency_ids, teams=user.teams_in(config))

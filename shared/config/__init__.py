@@ -15,11 +15,13 @@ from shared.config.models import (
     Template,
     TopicDef,
 )
+from shared.config.reloading import ConfigSource
 
 __all__ = [
     "Agency",
     "AgoraConfig",
     "ConfigError",
+    "ConfigSource",
     "Connection",
     "Fact",
     "KeywordRule",

@@ -1,4 +1,8 @@
-"""``/cases``: the queue of the user's teams, one case with its thread, and replies."""
+"""``/cases``: the queue of the user's teams, one case with its thread, and what responders do.
+
+Every change sends the case ``version`` it was decided on; a stale one gets 409 with the case
+as it is now.
+"""
 
 from typing import Annotated, Any
 from uuid import UUID
@@ -9,24 +13,28 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 from services.respond import usecases
 from services.respond.api.deps import (
     CasesDep,
+    CommandsDep,
+    ConfigDep,
     CurrentUser,
     InstrumentsDep,
-    OutboxDep,
-    SettingsDep,
 )
-from services.respond.domain.cases import MAX_REPLY_CHARS, CaseStatus
+from services.respond.commands import Done
+from services.respond.domain.cases import MAX_NOTE_CHARS, MAX_REPLY_CHARS, CaseStatus
 from services.respond.ports import CaseQuery
 from services.respond.views import CaseDetail, CasePage, case_detail, case_summary
 from shared.clock import utc_now
+from shared.config import AgoraConfig
 from shared.config.models import Priority
 from shared.events import Channel
 
 router = APIRouter(prefix="/cases", tags=["cases"])
 
+TAG_PATTERN = r"^[\w][\w-]{0,39}$"
+
 
 class ErrorBody(BaseModel):
     error: str = Field(examples=["case_not_found"])
-    detail: str = Field(examples=["No such case in your teams."])
+    detail: str = Field(examples=["No such case."])
 
 
 class ConflictBody(ErrorBody):
@@ -40,47 +48,110 @@ class CaseFilters(BaseModel):
     channel: Channel | None = None
     assignee: str | None = None
     conversation_id: str | None = None
+    escalation: str | None = Field(default=None, pattern="^(none|at_risk|breached)$")
+    tag: str | None = None
     limit: int = Field(default=50, ge=1, le=200)
     offset: int = Field(default=0, ge=0)
 
 
-class ReplyBody(BaseModel):
-    model_config = ConfigDict(
-        extra="forbid",
-        json_schema_extra={
-            "examples": [{"text": "Merci, une équipe passe demain matin.", "version": 1}]
-        },
-    )
+class _Change(BaseModel):
+    model_config = ConfigDict(extra="forbid")
 
+    version: int = Field(ge=1, description="The case version this change was decided on.")
+
+
+def _text(value: str, what: str) -> str:
+    if not value.strip():
+        raise ValueError(f"a {what} needs some text")
+    return value
+
+
+class ReplyBody(_Change):
     text: str = Field(min_length=1, max_length=MAX_REPLY_CHARS, description="Sent as written.")
-    version: int = Field(ge=1, description="The case version the reply was written against.")
+    wait_for_citizen: bool = Field(
+        default=False,
+        description="The reply asks the citizen something: stop the SLA clock until they answer.",
+    )
 
     @field_validator("text")
     @classmethod
     def _not_blank(cls, text: str) -> str:
-        if not text.strip():
-            raise ValueError("a reply needs some text")
-        return text
+        return _text(text, "reply")
+
+
+class ReviewBody(_Change):
+    note: str | None = Field(default=None, max_length=1000, description="Why, for the author.")
+
+
+class AssignBody(_Change):
+    team: str | None = Field(default=None, description="Another team: the case is transferred.")
+    assignee: str | None = Field(
+        default=None,
+        description=(
+            "A member of the team, or null for the team queue. Left out with a new team: the"
+            " least-loaded member who speaks the case's language gets it."
+        ),
+    )
+
+
+class NoteBody(_Change):
+    text: str = Field(min_length=1, max_length=MAX_NOTE_CHARS, description="Staff only.")
+
+    @field_validator("text")
+    @classmethod
+    def _not_blank(cls, text: str) -> str:
+        return _text(text, "note")
+
+
+class TagsBody(_Change):
+    add: list[Annotated[str, Field(pattern=TAG_PATTERN)]] = Field(default=[], max_length=20)
+    remove: list[Annotated[str, Field(pattern=TAG_PATTERN)]] = Field(default=[], max_length=20)
+
+
+class CaseChanged(BaseModel):
+    case: CaseDetail
 
 
 class ReplyCreated(BaseModel):
     reply_id: UUID
+    held: bool = Field(description="True: it waits for a supervisor's approval, not sent yet.")
     case: CaseDetail
 
 
 Responses = dict[int | str, dict[str, Any]]
 
-_UNAUTHORIZED: Responses = {401: {"model": ErrorBody, "description": "Missing or unknown token."}}
-_NOT_FOUND: Responses = {404: {"model": ErrorBody, "description": "No such case in your teams."}}
+_READ: Responses = {
+    401: {"model": ErrorBody, "description": "Missing or unknown token."},
+    403: {"model": ErrorBody, "description": "A case of another team of your agency."},
+    404: {"model": ErrorBody, "description": "No such case in your agencies."},
+}
+_CHANGE: Responses = {
+    **_READ,
+    403: {"model": ErrorBody, "description": "Another team's case, or your role cannot do it."},
+    409: {
+        "model": ConflictBody,
+        "description": "The case changed since `version`, or cannot take this change now.",
+    },
+    422: {"model": ErrorBody, "description": "The body names a bad field."},
+}
 
 
-@router.get("", response_model=CasePage, responses=_UNAUTHORIZED, summary="List cases")
+def _example(summary: str, value: dict[str, object]) -> dict[str, dict[str, object]]:
+    return {"example": {"summary": summary, "value": value}}
+
+
+def _changed(done: Done, config: AgoraConfig) -> CaseChanged:
+    return CaseChanged(case=case_detail(done.case, config.agency(done.case.agency_id)))
+
+
+@router.get("", response_model=CasePage, responses=_READ, summary="List cases")
 async def list_cases(
-    filters: Annotated[CaseFilters, Query()], user: CurrentUser, cases: CasesDep
+    filters: Annotated[CaseFilters, Query()], user: CurrentUser, cases: CasesDep, config: ConfigDep
 ) -> CasePage:
-    """Cases of your teams, the first response due soonest first (no due time last)."""
+    """Cases of your teams: breached first, then at risk, then the first response due soonest
+    (no due time last)."""
     query = CaseQuery(**filters.model_dump(mode="json"))
-    items, total = await usecases.list_cases(query, user=user, cases=cases)
+    items, total = await usecases.list_cases(query, user=user, cases=cases, config=config.current)
     return CasePage(
         items=[case_summary(c) for c in items],
         total=total,
@@ -90,27 +161,21 @@ async def list_cases(
 
 
 @router.get(
-    "/{case_id}",
-    response_model=CaseDetail,
-    responses={**_UNAUTHORIZED, **_NOT_FOUND},
-    summary="Read one case and its thread",
+    "/{case_id}", response_model=CaseDetail, responses=_READ, summary="Read one case and its thread"
 )
-async def get_case(case_id: UUID, user: CurrentUser, cases: CasesDep) -> CaseDetail:
+async def get_case(
+    case_id: UUID, user: CurrentUser, cases: CasesDep, config: ConfigDep
+) -> CaseDetail:
+    """The thread, notes, history, SLA state, deliveries, and suggested replies."""
     stored = await usecases.get_case(case_id=case_id, user=user, cases=cases)
-    return case_detail(stored.case)
+    return case_detail(stored.case, config.current.agency(stored.case.agency_id))
 
 
 @router.post(
     "/{case_id}/replies",
     status_code=status.HTTP_201_CREATED,
     response_model=ReplyCreated,
-    responses={
-        **_UNAUTHORIZED,
-        403: {"model": ErrorBody, "description": "Your role cannot change cases."},
-        **_NOT_FOUND,
-        409: {"model": ConflictBody, "description": "The case changed since `version`."},
-        422: {"model": ErrorBody, "description": "The body is not a valid reply."},
-    },
+    responses=_CHANGE,
     summary="Reply to the citizen",
 )
 async def post_reply(
@@ -119,29 +184,226 @@ async def post_reply(
         ReplyBody,
         Body(
             openapi_examples={
-                "reply": {
-                    "summary": "A first response",
-                    "value": {"text": "Merci, une équipe passe demain matin.", "version": 1},
-                }
+                **_example(
+                    "A first response",
+                    {"text": "Merci, une équipe passe demain matin.", "version": 1},
+                ),
+                "question": {
+                    "summary": "A question: the SLA clock stops until the citizen answers",
+                    "value": {
+                        "text": "Pouvez-vous préciser l'adresse ?",
+                        "version": 2,
+                        "wait_for_citizen": True,
+                    },
+                },
             }
         ),
     ],
     user: CurrentUser,
-    cases: CasesDep,
-    outbox: OutboxDep,
-    settings: SettingsDep,
+    commands: CommandsDep,
+    config: ConfigDep,
     instruments: InstrumentsDep,
 ) -> ReplyCreated:
-    """Store the reply and send it to the platform; 409 with the current case if it moved on."""
-    posted = await usecases.post_reply(
-        case_id=case_id,
-        text=body.text,
+    """Store the reply and send it to the platform, or hold it for approval when your team
+    requires one."""
+    done = await commands.reply(
+        case_id,
         version=body.version,
         user=user,
-        cases=cases,
-        outbox=outbox,
         now=utc_now(),
-        publish_timeout_s=settings.publish_timeout_s,
+        text=body.text,
+        wait_for_citizen=body.wait_for_citizen,
     )
-    instruments.observe_reply(posted)
-    return ReplyCreated(reply_id=posted.reply_id, case=case_detail(posted.case))
+    instruments.observe_reply(done)
+    return ReplyCreated(
+        reply_id=done.reply.entry.reply_id,
+        held=done.reply.entry.approval == "pending",
+        case=_changed(done, config.current).case,
+    )
+
+
+@router.post(
+    "/{case_id}/replies/{reply_id}/approve",
+    response_model=CaseChanged,
+    responses=_CHANGE,
+    summary="Approve a held reply (supervisor): it is sent now",
+)
+async def approve_reply(
+    case_id: UUID,
+    reply_id: UUID,
+    body: Annotated[ReviewBody, Body(openapi_examples=_example("Approve", {"version": 3}))],
+    user: CurrentUser,
+    commands: CommandsDep,
+    config: ConfigDep,
+) -> CaseChanged:
+    done = await commands.review(
+        case_id,
+        version=body.version,
+        user=user,
+        now=utc_now(),
+        reply_id=reply_id,
+        approve=True,
+        note=body.note,
+    )
+    return _changed(done, config.current)
+
+
+@router.post(
+    "/{case_id}/replies/{reply_id}/reject",
+    response_model=CaseChanged,
+    responses=_CHANGE,
+    summary="Reject a held reply (supervisor): it is never sent",
+)
+async def reject_reply(
+    case_id: UUID,
+    reply_id: UUID,
+    body: Annotated[
+        ReviewBody,
+        Body(
+            openapi_examples=_example(
+                "Reject", {"version": 3, "note": "Give the opening hours instead."}
+            )
+        ),
+    ],
+    user: CurrentUser,
+    commands: CommandsDep,
+    config: ConfigDep,
+) -> CaseChanged:
+    done = await commands.review(
+        case_id,
+        version=body.version,
+        user=user,
+        now=utc_now(),
+        reply_id=reply_id,
+        approve=False,
+        note=body.note,
+    )
+    return _changed(done, config.current)
+
+
+@router.post(
+    "/{case_id}/claim", response_model=CaseChanged, responses=_CHANGE, summary="Take the case"
+)
+async def claim_case(
+    case_id: UUID,
+    body: Annotated[_Change, Body(openapi_examples=_example("Claim", {"version": 1}))],
+    user: CurrentUser,
+    commands: CommandsDep,
+    config: ConfigDep,
+) -> CaseChanged:
+    """Assign an unassigned case of your team to yourself; 409 if someone holds it."""
+    done = await commands.claim(case_id, version=body.version, user=user, now=utc_now())
+    return _changed(done, config.current)
+
+
+@router.post(
+    "/{case_id}/assign",
+    response_model=CaseChanged,
+    responses=_CHANGE,
+    summary="Assign, reassign or transfer the case",
+)
+async def assign_case(
+    case_id: UUID,
+    body: Annotated[
+        AssignBody,
+        Body(
+            openapi_examples={
+                **_example("Reassign (supervisor)", {"version": 2, "assignee": "bob"}),
+                "transfer": {
+                    "summary": "Transfer to another team (auto-assigned there)",
+                    "value": {"version": 2, "team": "proprete"},
+                },
+                "queue": {
+                    "summary": "Back to the team queue",
+                    "value": {"version": 2, "assignee": None},
+                },
+            }
+        ),
+    ],
+    user: CurrentUser,
+    commands: CommandsDep,
+    config: ConfigDep,
+) -> CaseChanged:
+    """Responders transfer cases and take or release their own; giving a case to someone
+    else is for supervisors."""
+    done = await commands.assign(
+        case_id,
+        version=body.version,
+        user=user,
+        now=utc_now(),
+        team=body.team,
+        assignee=body.assignee,
+        auto=body.team is not None and "assignee" not in body.model_fields_set,
+    )
+    return _changed(done, config.current)
+
+
+@router.post(
+    "/{case_id}/notes", response_model=CaseChanged, responses=_CHANGE, summary="Add a note"
+)
+async def add_note(
+    case_id: UUID,
+    body: Annotated[
+        NoteBody,
+        Body(openapi_examples=_example("Note", {"text": "Déjà signalé hier.", "version": 2})),
+    ],
+    user: CurrentUser,
+    commands: CommandsDep,
+    config: ConfigDep,
+) -> CaseChanged:
+    """An internal note, for staff only."""
+    done = await commands.note(
+        case_id, version=body.version, user=user, now=utc_now(), text=body.text
+    )
+    return _changed(done, config.current)
+
+
+@router.post("/{case_id}/tags", response_model=CaseChanged, responses=_CHANGE, summary="Tag")
+async def tag_case(
+    case_id: UUID,
+    body: Annotated[
+        TagsBody,
+        Body(
+            openapi_examples=_example(
+                "Tag", {"version": 2, "add": ["pothole"], "remove": ["to-check"]}
+            )
+        ),
+    ],
+    user: CurrentUser,
+    commands: CommandsDep,
+    config: ConfigDep,
+) -> CaseChanged:
+    done = await commands.tag(
+        case_id,
+        version=body.version,
+        user=user,
+        now=utc_now(),
+        add=tuple(body.add),
+        remove=tuple(body.remove),
+    )
+    return _changed(done, config.current)
+
+
+@router.post("/{case_id}/resolve", response_model=CaseChanged, responses=_CHANGE, summary="Resolve")
+async def resolve_case(
+    case_id: UUID,
+    body: Annotated[_Change, Body(openapi_examples=_example("Resolve", {"version": 4}))],
+    user: CurrentUser,
+    commands: CommandsDep,
+    config: ConfigDep,
+) -> CaseChanged:
+    done = await commands.resolve(case_id, version=body.version, user=user, now=utc_now())
+    return _changed(done, config.current)
+
+
+@router.post("/{case_id}/reopen", response_model=CaseChanged, responses=_CHANGE, summary="Reopen")
+async def reopen_case(
+    case_id: UUID,
+    body: Annotated[_Change, Body(openapi_examples=_example("Reopen", {"version": 5}))],
+    user: CurrentUser,
+    commands: CommandsDep,
+    config: ConfigDep,
+) -> CaseChanged:
+    """A resolved case opens again, with its resolution due counted from now."""
+    done = await commands.reopen(case_id, version=body.version, user=user, now=utc_now())
+    return _changed(done, config.current)

@@ -5,16 +5,18 @@ from typing import Annotated
 from fastapi import Depends
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
+from services.respond.commands import CaseCommands
 from services.respond.domain.access import User
 from services.respond.instruments import RespondInstruments
-from services.respond.ports import CaseRepository, Publisher, TokenStore
-from services.respond.settings import RespondSettings
+from services.respond.ports import AuditLog, CaseRepository, TokenStore
+from shared.config import ConfigSource
 from shared.errors import Unauthorized
 from shared.http import from_state
 
-SettingsDep = Annotated[RespondSettings, Depends(from_state("settings"))]
 CasesDep = Annotated[CaseRepository, Depends(from_state("cases"))]
-OutboxDep = Annotated[Publisher, Depends(from_state("outbox"))]
+CommandsDep = Annotated[CaseCommands, Depends(from_state("commands"))]
+AuditDep = Annotated[AuditLog, Depends(from_state("audit"))]
+ConfigDep = Annotated[ConfigSource, Depends(from_state("config_source"))]
 TokensDep = Annotated[TokenStore, Depends(from_state("tokens"))]
 InstrumentsDep = Annotated[RespondInstruments, Depends(from_state("instruments"))]
 

@@ -10,7 +10,7 @@ from services.respond.instruments import RespondInstruments
 from services.respond.ports import CaseRepository, Publisher
 from shared.bus import consumer_options
 from shared.clock import utc_now
-from shared.config import AgoraConfig
+from shared.config import ConfigSource
 from shared.events import InteractionClassified
 from shared.topics import Topic
 
@@ -23,10 +23,10 @@ async def on_interaction_classified(
     event: InteractionClassified,
     cases: Annotated[CaseRepository, Context("cases")],
     outbox: Annotated[Publisher, Context("outbox")],
-    config: Annotated[AgoraConfig, Context("config")],
+    config: Annotated[ConfigSource, Context("config_source")],
     instruments: Annotated[RespondInstruments, Context("instruments")],
 ) -> None:
     threaded = await usecases.thread_interaction(
-        event, cases=cases, outbox=outbox, config=config, now=utc_now()
+        event, cases=cases, outbox=outbox, config=config.current, now=utc_now()
     )
     instruments.observe_threaded(threaded)
