@@ -2,9 +2,10 @@
 
 The server is the connection's ``api_base_url``, else its ``poll_url`` (a Mastodon server has
 no global address). A reply mentions the citizen (``@handle``) so it reaches them; a direct
-message stays ``direct``, and a public mention gets a ``public`` answer: an agency answers in
-the open what was asked in the open. ``Idempotency-Key`` is the reply id, so a retry after a
-lost answer returns the status already posted instead of posting twice.
+message (or a status of unknown kind) gets a ``direct`` answer, and a public mention a
+``public`` one: an agency answers in the open what was asked in the open.
+``Idempotency-Key`` is the reply id, so a retry after a lost answer returns the status already
+posted instead of posting twice.
 """
 
 from services.respond.delivery.base import (
@@ -22,6 +23,8 @@ from services.respond.delivery.base import (
 from shared.events import Channel, Kind, SendReply
 
 CONNECTION_FIELD = "access_token_env"
+# A reply never discloses more than the citizen did: an unknown kind gets a direct answer.
+PUBLIC_KINDS = frozenset({Kind.MENTION, Kind.REPLY, Kind.COMMENT, Kind.POST})
 
 
 def with_mention(text: str, handle: str | None) -> str:
@@ -35,7 +38,8 @@ def with_mention(text: str, handle: str | None) -> str:
 
 
 def visibility(kind: Kind | None) -> str:
-    return "direct" if kind is Kind.DIRECT_MESSAGE else "public"
+    """``public`` for what was said in public; ``direct`` otherwise, an unknown kind included."""
+    return "public" if kind in PUBLIC_KINDS else "direct"
 
 
 def build(command: SendReply, target: Target) -> PlatformRequest | Refusal:

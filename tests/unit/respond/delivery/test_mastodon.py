@@ -46,6 +46,11 @@ def test_retries_cannot_post_twice_the_idempotency_key_is_the_reply_id():
     assert request.headers["idempotency-key"] == str(REPLY_ID)
 
 
+def test_reply_of_unknown_kind_is_direct_so_nothing_private_is_made_public():
+    command = reply(Channel.MASTODON, in_reply_to="110", in_reply_to_kind=None)
+    assert json_body(built(build(command, target(MASTODON))))["visibility"] == "direct"
+
+
 def test_reply_to_a_direct_message_stays_direct():
     command = reply(Channel.MASTODON, in_reply_to="110", in_reply_to_kind=Kind.DIRECT_MESSAGE)
     assert json_body(built(build(command, target(MASTODON))))["visibility"] == "direct"
