@@ -20,7 +20,11 @@ SERVICES: dict[str, tuple[str, str]] = {
 
 
 # Commands a service contributes (``register(subparsers)``), named by import string too.
-COMMAND_EXTENSIONS = ("services.ingest.cli:register", "services.classify.cli:register")
+COMMAND_EXTENSIONS = (
+    "services.ingest.cli:register",
+    "services.classify.cli:register",
+    "services.respond.cli:register",
+)
 
 
 def _load(target: str) -> Any:
