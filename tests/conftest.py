@@ -1,6 +1,7 @@
 """Session fixtures: the real embedded engines and services, started once and always stopped."""
 
 from collections.abc import Iterator
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import httpx
@@ -16,10 +17,31 @@ TEST_SECRET = "test-webhook-secret"
 PLATFORM_SECRETS = {
     "AGORA_TEST_META_SECRET": "meta-app-secret",
     "AGORA_TEST_META_VERIFY": "meta-verify-token",
+    "AGORA_TEST_META_TOKEN": "meta-page-token",
+    "AGORA_ESCALATION_INTERVAL_S": "1",
     "AGORA_TEST_TWILIO_TOKEN": "twilio-auth-token",
     "AGORA_TEST_X_SECRET": "x-consumer-secret",
     "AGORA_TEST_TELEGRAM_SECRET": "telegram-secret-token",
 }
+
+
+def upcoming_wednesdays(count: int = 12) -> list[date]:
+    """Holidays the SLA tests can count on, whenever they run: the next Wednesdays."""
+    today = datetime.now(UTC).date()
+    first = today + timedelta(days=(2 - today.weekday()) % 7 or 7)
+    return [first + timedelta(weeks=n) for n in range(count)]
+
+
+def config_with_upcoming_holidays(tmp: Path) -> Path:
+    """The test configuration, with Lyon's holidays on the next Wednesdays."""
+    text = TEST_CONFIG.read_text()
+    holidays = ", ".join(d.isoformat() for d in upcoming_wednesdays())
+    marker = "    holidays: [2026-12-25, 2027-01-01]"
+    if marker not in text:
+        raise AssertionError(f"{TEST_CONFIG} no longer has the line {marker!r}")
+    path = tmp / "agora.yaml"
+    path.write_text(text.replace(marker, f"    holidays: [{holidays}]"))
+    return path
 
 
 def make_stack(tmp: Path, *, prometheus: bool = False) -> Stack:
@@ -28,7 +50,7 @@ def make_stack(tmp: Path, *, prometheus: bool = False) -> Stack:
         StackOptions(
             data_dir=tmp,
             ports=Ports.free(),
-            config=TEST_CONFIG,
+            config=config_with_upcoming_holidays(tmp),
             demo_token=TEST_TOKEN,
             webhook_secret=TEST_SECRET,
             log_level="INFO",

@@ -3,7 +3,6 @@
 import re
 from datetime import date, timedelta
 from typing import Annotated, Literal
-
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import (

@@ -62,6 +62,11 @@ def up(args: argparse.Namespace) -> int:
         _say(f"  kafka     {stack.bootstrap} (tansu, memory only)")
         _say(f"  mongodb   {stack.mongo_uri} (SecantusDB)")
         _say(f"  prometheus {_prometheus_line(stack, wanted=args.prometheus)}")
+        if stack.simulator_url is not None:
+            _say(
+                f"  platforms {stack.simulator_url} (simulator: replies land here;"
+                f" {stack.simulator_url}/_simulator/requests)"
+            )
         _say(f"\n  Responder API docs: {stack.url('respond')}/docs")
         _say(f"  Demo token (supervisor of every team): {options.demo_token}")
         _say(f"  curl -H 'Authorization: Bearer {options.demo_token}' {stack.url('respond')}/cases")

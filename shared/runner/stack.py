@@ -13,7 +13,9 @@ from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 
 from shared.bus import ensure_topics
+from shared.config import load_config
 from shared.runner.engines import prometheus_binary, secantus_argv, tansu_argv
+from shared.runner.platform_simulator import SimulatorServer
 from shared.runner.processes import Child, free_port, port_open, wait_for_port
 from shared.runner.prometheus import prometheus_argv, write_config
 from shared.settings import DEFAULT_CONFIG, KafkaSettings
@@ -32,6 +34,7 @@ class Ports:
     respond: int = 8003
     metrics: int = 8004
     prometheus: int = 9090
+    simulator: int = 8090
 
     @classmethod
     def free(cls) -> "Ports":
@@ -60,6 +63,7 @@ class StackOptions:
     log_level: str = "INFO"
     extra_env: dict[str, str] = field(default_factory=dict)
     prometheus: bool = True  # started with the services when Debian's prometheus is installed
+    simulator: bool = True  # replies go to the local platform simulator, never to a platform
     scrape_interval: str = "5s"
 
 
@@ -76,6 +80,7 @@ class Stack:
         self.database: Child | None = None
         self.services: dict[str, Child] = {}
         self.prometheus: Child | None = None
+        self.simulator: SimulatorServer | None = None
 
     # -- engines ---------------------------------------------------------------------------
     @property
@@ -146,9 +151,34 @@ class Stack:
             return None
         return f"http://127.0.0.1:{self.ports.prometheus}"
 
+    def start_simulator(self) -> None:
+        """The platform simulator, in this process: generic connections' replies are checked
+        against the secrets the services get."""
+        env = self.service_env("respond")
+        config = load_config(self.options.config)
+        secrets_by_connection = {
+            c.id: env[c.secret_env]
+            for agency in config.agencies
+            for c in agency.connections
+            if c.channel == "generic" and c.secret_env in env
+        }
+        self.simulator = SimulatorServer(
+            port=self.ports.simulator, generic_secrets=secrets_by_connection
+        ).start()
+
+    @property
+    def simulator_url(self) -> str | None:
+        return None if self.simulator is None else self.simulator.url
+
     # -- services --------------------------------------------------------------------------
     def service_env(self, service: str) -> dict[str, str]:
+        delivery = (
+            {"AGORA_DELIVERY_BASE_URL": f"http://127.0.0.1:{self.ports.simulator}"}
+            if self.options.simulator and service == "respond"
+            else {}
+        )
         return {
+            **delivery,
             "AGORA_KAFKA__BOOTSTRAP_SERVERS": self.bootstrap,
             "AGORA_KAFKA__PARTITIONS": str(self.options.partitions),
             "AGORA_MONGO__URI": self.mongo_uri,
@@ -205,6 +235,8 @@ class Stack:
         try:
             self.start_broker()
             self.start_database()
+            if self.options.simulator and "respond" in services:
+                self.start_simulator()
             for service in services:
                 self.start_service(service)
             if services:
@@ -227,6 +259,9 @@ class Stack:
                 child.terminate()
             for child in children:
                 child.stop()
+        if self.simulator is not None:
+            self.simulator.stop()
+            self.simulator = None
 
     def __enter__(self) -> "Stack":
         self.start()
