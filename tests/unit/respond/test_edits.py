@@ -3,7 +3,7 @@
 from datetime import UTC, datetime, timedelta
 
 from services.respond.domain.cases import Case, InboundEntry, add_interaction, edit_interaction
-from tests.unit.respond.builders import a_case, classification, classified, interaction
+from tests.unit.respond.builders import a_case, classification, classified, clock_of, interaction
 
 EDIT_AT = datetime(2026, 11, 26, 12, tzinfo=UTC)
 
@@ -14,7 +14,13 @@ def _inbound(case: Case) -> list[InboundEntry]:
 
 def test_edit_replaces_the_text_and_labels_of_that_message_only() -> None:
     case = a_case(classified("m1", text="Nid de poule"))
-    case = add_interaction(case, interaction("m2", text="Toujours là"), classification())
+    case, _ = add_interaction(
+        case,
+        interaction("m2", text="Toujours là"),
+        classification(),
+        clock=clock_of(case),
+        now=EDIT_AT,
+    )
     edited = edit_interaction(
         case,
         interaction("m1", text="Nid de poule ÉNORME"),
