@@ -366,3 +366,28 @@ def test_templates_are_filled_for_the_case_in_its_language(
     assert thanks["text"] == (
         f"Bonjour Léa, merci : l'équipe Voirie et éclairage s'en occupe (dossier {case['id'][:8]})."
     )
+
+
+def test_a_revoked_token_is_refused_and_the_cli_names_bad_options(
+    stack: Stack, http: httpx.Client
+) -> None:
+    header = _token(stack, "temp", "responder", teams=("voirie",))
+    assert http.get(f"{stack.url('respond')}/me", headers=header).json()["teams"] == ["voirie"]
+    env = {**os.environ, **stack.service_env("respond")}
+    cli = [sys.executable, "-m", "shared.cli", "token"]
+    revoked = subprocess.run(
+        [*cli, "revoke", "--user", "temp"], env=env, capture_output=True, text=True, timeout=60
+    )
+    assert (revoked.returncode, revoked.stdout.strip()) == (0, "revoked 1 token(s)")
+    assert http.get(f"{stack.url('respond')}/me", headers=header).status_code == 401
+
+    bad = subprocess.run(
+        [*cli, "create", "--user", "x", "--role", "responder", "--agency", "lyon", "--team", "x"],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert bad.returncode == 2
+    assert bad.stderr.startswith("agora token: --team: no team 'x'")
+    assert bad.stdout == ""
