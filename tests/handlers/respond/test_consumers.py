@@ -1,11 +1,14 @@
 """The subscriber wiring through FastStream's test broker, on in-memory ports."""
 
+from pathlib import Path
+
 from faststream.kafka import TestKafkaBroker
 from prometheus_client import CollectorRegistry
 
 from services.respond.consumers import interactions_classified
 from services.respond.instruments import RespondInstruments
 from shared.bus import build_broker
+from shared.config import ConfigSource
 from shared.settings import KafkaSettings, TelemetrySettings
 from shared.telemetry import build_telemetry
 from shared.topics import Topic
@@ -21,7 +24,7 @@ async def test_classified_interaction_becomes_a_case_counted_once() -> None:
     ports = {
         "cases": cases,
         "outbox": outbox,
-        "config": CONFIG,
+        "config_source": ConfigSource(Path("no-such-agora.yaml"), CONFIG),
         "instruments": RespondInstruments.register(registry),
     }
     for name, port in ports.items():
@@ -34,8 +37,8 @@ async def test_classified_interaction_becomes_a_case_counted_once() -> None:
                 event.to_bytes(), topic=Topic.INTERACTIONS_CLASSIFIED, key=b"lyon:facebook:post-9"
             )
 
-    assert [c.team for c in cases.cases] == ["voirie"]
+    assert [(c.team, c.assignee) for c in cases.cases] == [("voirie", "alice")]
     labels = {"agency": "lyon", "team": "voirie", "priority": "normal", "channel": "facebook"}
     assert registry.get_sample_value("agora_respond_cases_opened_total", labels) == 1
-    threaded = {"agency": "lyon", "channel": "facebook"}
+    threaded = {"agency": "lyon", "channel": "facebook", "outcome": "opened"}
     assert registry.get_sample_value("agora_respond_interactions_threaded_total", threaded) == 1
