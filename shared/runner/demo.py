@@ -19,6 +19,8 @@ from shared.runner.stack import Stack
 
 Say = Callable[[str], None]
 REPLY_DELAY_S = 3.0
+# After the last message, how long the demo waits at most for every case, reply and delivery.
+SETTLE_LIMIT_S = 90.0
 
 
 @dataclass
@@ -30,6 +32,7 @@ class _Conversation:
     reply: str = ""
     reply_due: float | None = None
     replied: bool = False
+    delivery_shown: bool = False
     last_message_count: int = 0
 
 
@@ -95,7 +98,8 @@ class _Demo:
                     f"   ✓ {conversation.author}: case {case['id'][:8]} → team {case['team']}, "
                     f"priority {case['priority']} ({case['routing']['reason']}); "
                     f"topic {label['topic']}, urgency {label['urgency']}, "
-                    f"sentiment {label['sentiment']}"
+                    f"sentiment {label['sentiment']}; "
+                    + (f"assigned to {case['assignee']}" if case["assignee"] else "in the queue")
                 )
             elif case["message_count"] > conversation.last_message_count:
                 self.say(
@@ -108,6 +112,35 @@ class _Demo:
                     conversation.reply_due = now + REPLY_DELAY_S
                 elif now >= conversation.reply_due:
                     self.answer(client, conversation, case)
+            elif conversation.replied and not conversation.delivery_shown:
+                self.show_delivery(client, conversation)
+
+    @property
+    def settled(self) -> bool:
+        """Every message has its case, every reply was sent and its delivery shown."""
+        return all(
+            c.case_id is not None
+            and c.last_message_count >= c.messages_sent
+            and (not c.reply or (c.replied and c.delivery_shown))
+            for c in self.conversations.values()
+        )
+
+    def show_delivery(self, client: httpx.Client, conversation: _Conversation) -> None:
+        """Once known, what the platform did with the reply (locally: the simulator)."""
+        response = client.get(
+            f"{self.respond_url}/cases/{conversation.case_id}", headers=self.headers
+        )
+        if response.status_code != 200:
+            return
+        replies = [e for e in response.json()["thread"] if e["direction"] == "outbound"]
+        delivery = replies[-1]["delivery"] if replies else None
+        if delivery is None or delivery["status"] == "pending":
+            return
+        conversation.delivery_shown = True
+        outcome = delivery["status"]
+        if delivery.get("reason"):
+            outcome += f" ({delivery['reason']})"
+        self.say(f"   ✉ reply to {conversation.author}: {outcome} on the platform")
 
     def answer(
         self, client: httpx.Client, conversation: _Conversation, case: dict[str, Any]
@@ -185,8 +218,11 @@ def run_demo_against(
                 next_post = now + interval
             demo.watch(client)
             if not pending and settle_until is None:
-                settle_until = now + REPLY_DELAY_S + 5
+                settle_until = now + SETTLE_LIMIT_S
+            if not pending and demo.settled:
+                break
             if settle_until is not None and now >= settle_until:
+                say("\n(some messages are still in the pipeline: see GET /cases)")
                 break
             time.sleep(0.25)
         demo.report(client)

@@ -23,4 +23,7 @@ def test_demo_replay_shows_cases_routed_answered_and_measured(stack: Stack) -> N
     assert "→ team voirie" in text
     assert "matched rule 'roads and lighting'" in text
     assert "← team" in text
+    assert "assigned to " in text
+    assert "on the platform" in text  # each reply's delivery, here to the platform simulator
+    assert "still in the pipeline" not in text
     assert "Time to first response by team" in text
