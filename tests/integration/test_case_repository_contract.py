@@ -2,7 +2,8 @@
 
 Every test runs twice, on the fake and on the Mongo adapter (a fresh database each time), and
 states only what the use cases rely on: round trips, the queue's filters and order, optimistic
-appends, the lookups that make threading idempotent, and token lookup.
+appends and saves, deliveries written apart, assignees' loads, the cases due for an SLA check,
+the lookups that make threading idempotent, and token lookup.
 """
 
 from collections.abc import AsyncIterator, Awaitable, Callable
@@ -13,20 +14,35 @@ from uuid import UUID, uuid4
 import pytest
 
 from services.respond import case_events
+from services.respond.commands import CaseCommands
 from services.respond.domain.access import User
-from services.respond.domain.cases import Case, CaseStatus, add_interaction, add_reply, open_case
+from services.respond.domain.cases import (
+    Case,
+    CaseStatus,
+    Delivery,
+    add_interaction,
+    add_reply,
+    open_case,
+    record_delivery,
+)
+from services.respond.domain.escalation import escalate
 from services.respond.domain.routing import route
-from services.respond.domain.sla import due_times
+from services.respond.domain.sla import SlaClock
 from services.respond.ports import CaseQuery, CaseRepository, StoredCase, TokenStore
 from services.respond.store import MongoCaseRepository, MongoTokenStore
-from services.respond.usecases import post_reply, thread_interaction
+from services.respond.usecases import thread_interaction
 from shared.errors import Conflict
 from shared.events import Channel, InteractionClassified
 from shared.ids import case_id
 from shared.mongo import Database, Document, open_mongo
 from shared.runner.stack import Stack
 from shared.settings import MongoSettings
-from tests.handlers.respond.fakes import FakeCaseRepository, FakeOutbox, FakeTokenStore
+from tests.handlers.respond.fakes import (
+    FakeAuditLog,
+    FakeCaseRepository,
+    FakeOutbox,
+    FakeTokenStore,
+)
 from tests.unit.respond.builders import AGENCY, AGENCY_ID, CONFIG, a_case, at, classified, user
 
 pytestmark = pytest.mark.integration
@@ -104,7 +120,7 @@ def next_case(previous: Case, event: InteractionClassified, *, opened_s: float) 
         case_id=case_id(AGENCY_ID, item.channel, item.conversation_id, generation),
         generation=generation,
         decision=decision,
-        due=due_times(AGENCY, decision.sla_policy, opened_at=at(opened_s)),
+        due=SlaClock.of(AGENCY, decision.sla_policy).due_times(at(opened_s)),
         now=at(opened_s),
     )
 
@@ -116,14 +132,28 @@ def opening_entries(event: InteractionClassified, case: Case) -> list[Document]:
 
 def threading(case: Case, event: InteractionClassified, *, s: float) -> tuple[Case, list[Document]]:
     """``case`` with ``event`` threaded into it, and the entries that announce it."""
-    threaded = add_interaction(case, event.interaction, event.classification)
+    threaded, _ = add_interaction(
+        case,
+        event.interaction,
+        event.classification,
+        clock=SlaClock.of(AGENCY, case.sla_policy),
+        now=at(s),
+    )
     events = [case_events.threaded(event, threaded, now=at(s))]
     return threaded, case_events.outbox_entries(events, case=threaded, now=at(s))
 
 
 def replying(case: Case, *, s: float, text: str = "Merci") -> tuple[Case, list[Document]]:
     """``case`` with a responder's reply, and the entries that announce and deliver it."""
-    added = add_reply(case, reply_id=uuid4(), text=text, author_user="alice", now=at(s))
+    added = add_reply(
+        case,
+        reply_id=uuid4(),
+        text=text,
+        author_user="alice",
+        needs_approval=False,
+        wait_for_citizen=False,
+        now=at(s),
+    )
     events = case_events.reply_events(
         added.case, added.entry, first_response=added.first_response, now=at(s)
     )
@@ -420,6 +450,217 @@ async def test_a_page_is_a_slice_of_the_sorted_queue_and_total_counts_them_all(
     assert total == len(queue)
 
 
+# -- saving the whole case ---------------------------------------------------------------------
+
+
+def delivered(case: Case, status: str = "sent", *, s: float = 100) -> tuple[Case, Any]:
+    """``case`` with a delivery state of its last reply, and that reply's id."""
+    reply_id = case.thread[-1].reply_id  # type: ignore[union-attr]
+    delivery = Delivery.model_validate(
+        {"status": status, "platform_message_id": "p-1", "attempts": 1, "at": at(s)}
+    )
+    recorded = record_delivery(case, reply_id=reply_id, delivery=delivery)
+    assert recorded is not None
+    return recorded, reply_id
+
+
+async def test_a_save_stores_the_whole_case_with_its_events_if_still_at_the_version(
+    cases: CaseRepository,
+) -> None:
+    first = message("m1")
+    case = a_case(first)
+    opening = opening_entries(first, case)
+    assert await cases.insert(case, outbox=opening)
+    resolved = changed(case, status=CaseStatus.RESOLVED, resolved_at=at(60), version=2)
+    entries = opening_entries(message("m9"), resolved)
+
+    assert await cases.save(resolved, seen_version=1, outbox=entries)
+    assert not await cases.save(changed(case, team="eau", version=2), seen_version=1)
+
+    assert await cases.get(case_id=case.case_id) == StoredCase(
+        case=resolved, pending=[*opening, *entries]
+    )
+
+
+async def test_a_save_of_an_unknown_case_creates_nothing(cases: CaseRepository) -> None:
+    case = a_case(message("m1"))
+    assert not await cases.save(case, seen_version=1)
+    assert await cases.get(case_id=case.case_id) is None
+
+
+async def test_a_save_at_the_same_version_keeps_it(cases: CaseRepository) -> None:
+    """The SLA watch records levels without a new version."""
+    case = a_case(message("m1"))
+    await stored(cases, case)
+    escalated, _ = escalate(case, at(2 + 4 * 3600))
+
+    assert await cases.save(escalated, seen_version=1)
+
+    after = await cases.get(case_id=case.case_id)
+    assert after is not None
+    assert (after.case, after.case.version) == (escalated, 1)
+
+
+async def test_a_save_never_touches_the_deliveries(cases: CaseRepository) -> None:
+    case = a_case(message("m1"))
+    await stored(cases, case)
+    replied, _ = replying(case, s=90)
+    assert await cases.save(replied, seen_version=1)
+    with_delivery, reply_id = delivered(replied)
+    assert await cases.save_delivery(with_delivery, reply_id=reply_id, seen=0, outbox=[])
+
+    noted = changed(replied, tags=("vu",), version=3)  # decided on a copy without the delivery
+    assert await cases.save(noted, seen_version=2)
+
+    after = await cases.get(case_id=case.case_id)
+    assert after is not None
+    assert after.case == changed(noted, deliveries=with_delivery.deliveries)
+
+
+# -- deliveries --------------------------------------------------------------------------------
+
+
+async def test_a_delivery_is_stored_without_a_new_version_and_counts_its_own_writes(
+    cases: CaseRepository,
+) -> None:
+    case = a_case(message("m1"))
+    await stored(cases, case)
+    replied, _ = replying(case, s=90)
+    assert await cases.save(replied, seen_version=1)
+    sent, reply_id = delivered(replied, "sent")
+    read, _ = delivered(sent, "read", s=200)
+    entries = opening_entries(message("m9"), sent)
+
+    assert await cases.save_delivery(sent, reply_id=reply_id, seen=0, outbox=entries)
+    assert not await cases.save_delivery(read, reply_id=reply_id, seen=0, outbox=[])
+    assert await cases.save_delivery(read, reply_id=reply_id, seen=1, outbox=[])
+
+    after = await cases.get(case_id=case.case_id)
+    assert after == StoredCase(case=read, pending=entries, delivery_version=2)
+    assert read.version == 2
+
+
+async def test_a_delivery_write_changes_nothing_but_that_delivery(cases: CaseRepository) -> None:
+    case = a_case(message("m1"))
+    await stored(cases, case)
+    replied, _ = replying(case, s=90)
+    assert await cases.save(replied, seen_version=1)
+    sent, reply_id = delivered(replied)
+    noted = changed(replied, tags=("vu",), version=3)
+    assert await cases.save(noted, seen_version=2)
+
+    # The delivery was decided on the case before the note: the note stays.
+    assert await cases.save_delivery(sent, reply_id=reply_id, seen=0, outbox=[])
+
+    after = await cases.get(case_id=case.case_id)
+    assert after is not None
+    assert after.case == changed(noted, deliveries=sent.deliveries)
+
+
+async def test_a_delivery_of_a_reply_the_case_does_not_know_is_an_error(
+    cases: CaseRepository,
+) -> None:
+    case = a_case(message("m1"))
+    await stored(cases, case)
+    with pytest.raises(ValueError, match="no delivery"):
+        await cases.save_delivery(case, reply_id=uuid4(), seen=0, outbox=[])
+
+
+# -- the queue: escalation first, filters on escalation and tags --------------------------------
+
+
+async def test_search_shows_breached_then_at_risk_before_the_soonest_due(
+    cases: CaseRepository,
+) -> None:
+    queue = [
+        changed(case_of("post-a", opened_s=5), escalation="breached", first_response_due=at(900)),
+        changed(case_of("post-b", opened_s=1), escalation="breached", first_response_due=None),
+        changed(case_of("post-c", opened_s=2), escalation="at_risk", first_response_due=at(800)),
+        changed(case_of("post-d", opened_s=3), first_response_due=at(10)),
+        changed(case_of("post-e", opened_s=0), first_response_due=None),
+    ]
+    await stored(cases, *reversed(queue))
+
+    found, _ = await cases.search(CaseQuery(), agency_ids=[AGENCY_ID], teams=TEAMS)
+
+    assert [c.conversation_id for c in found] == [c.conversation_id for c in queue]
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        (CaseQuery(escalation="breached"), ["post-late"]),
+        (CaseQuery(escalation="none"), ["post-tagged", "post-plain"]),
+        (CaseQuery(tag="pothole"), ["post-tagged"]),
+        (CaseQuery(tag="pot"), []),
+    ],
+    ids=["breached", "none", "tag", "part of a tag"],
+)
+async def test_escalation_and_tag_filters(
+    cases: CaseRepository, query: CaseQuery, expected: list[str]
+) -> None:
+    await stored(
+        cases,
+        changed(case_of("post-late", opened_s=1), escalation="breached"),
+        changed(case_of("post-tagged", opened_s=2), tags=("pothole", "urgent")),
+        case_of("post-plain", opened_s=3),
+    )
+
+    found, total = await cases.search(query, agency_ids=[AGENCY_ID], teams=TEAMS)
+
+    assert [c.conversation_id for c in found] == expected
+    assert total == len(expected)
+
+
+# -- loads and SLA checks ----------------------------------------------------------------------
+
+
+async def test_open_cases_counts_what_each_assignee_holds_unresolved(
+    cases: CaseRepository,
+) -> None:
+    await stored(
+        cases,
+        changed(case_of("post-1"), assignee="alice"),
+        changed(case_of("post-2"), assignee="alice", status=CaseStatus.WAITING),
+        changed(case_of("post-3"), assignee="alice", status=CaseStatus.RESOLVED),
+        changed(case_of("post-4"), assignee="bob"),
+        changed(case_of("post-5"), assignee="alice", agency_id="grenoble"),
+    )
+
+    loads = await cases.open_cases(agency_id=AGENCY_ID, assignees=["alice", "bob", "carol"])
+
+    assert loads == {"alice": 2, "bob": 1, "carol": 0}
+
+
+async def test_due_for_check_finds_the_cases_with_a_level_to_raise_soonest_first(
+    cases: CaseRepository,
+) -> None:
+    # Normal policy from the opening: at risk after 3 h 12 min, due after 4 h.
+    early = case_of("post-early", opened_s=0)
+    late = case_of("post-late", opened_s=600)
+    answered = changed(case_of("post-answered", opened_s=0), first_response_at=at(60))
+    waiting = changed(case_of("post-waiting", opened_s=0), status=CaseStatus.WAITING)
+    no_sla = changed(case_of("post-none", opened_s=0), first_response_due=None, resolution_due=None)
+    await stored(cases, late, answered, waiting, no_sla, early)
+
+    assert await cases.due_for_check(now=at(11519), limit=10) == []
+    found = await cases.due_for_check(now=at(12200), limit=10)
+    assert [s.case.conversation_id for s in found] == ["post-early", "post-late"]
+    first = await cases.due_for_check(now=at(12200), limit=1)
+    assert [s.case.conversation_id for s in first] == ["post-early"]
+
+
+async def test_a_raised_level_moves_the_next_check_on(cases: CaseRepository) -> None:
+    case = case_of("post-1", opened_s=0)
+    await stored(cases, case)
+    escalated, _ = escalate(case, at(11520))
+    assert await cases.save(escalated, seen_version=1)
+
+    assert await cases.due_for_check(now=at(11600), limit=10) == []
+    (due,) = await cases.due_for_check(now=at(14400), limit=10)
+    assert due.case == escalated
+
+
 # -- the use cases on either repository --------------------------------------------------------
 
 
@@ -442,15 +683,10 @@ async def test_a_reply_on_a_stale_version_is_a_conflict_carrying_the_current_cas
             event, cases=cases, outbox=outbox, config=CONFIG, now=at(40)
         )
 
+    commands = CaseCommands(cases=cases, outbox=outbox, audit=FakeAuditLog(), config=lambda: CONFIG)
     with pytest.raises(Conflict) as raised:
-        await post_reply(
-            case_id=threaded.case.case_id,
-            text="Merci",
-            version=1,
-            user=user(),
-            cases=cases,
-            outbox=outbox,
-            now=at(90),
+        await commands.reply(
+            threaded.case.case_id, version=1, user=user(), now=at(90), text="Merci"
         )
 
     assert threaded.outcome == "threaded"
