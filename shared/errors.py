@@ -2,6 +2,7 @@
 
     AgoraError(code, detail)
     ├── InvalidInput           400 (422 for a body that fails validation)
+    │   └── Unprocessable      422 (well formed, but names something that does not fit)
     ├── Unauthorized           401
     ├── Forbidden              403
     ├── NotFound               404
@@ -32,6 +33,12 @@ class AgoraError(Exception):
 
 class InvalidInput(AgoraError):
     status = 400
+
+
+class Unprocessable(InvalidInput):
+    """A valid body whose values do not fit: an unknown team, a stranger to the team."""
+
+    status = 422
 
 
 class Unauthorized(AgoraError):

@@ -35,7 +35,7 @@ from services.respond.ports import CASES, AuditEntry, AuditLog, CaseRepository, 
 from services.respond.usecases import get_case
 from services.respond.views import case_json
 from shared.config import Agency, AgoraConfig
-from shared.errors import AgoraError, Conflict, Forbidden, InvalidInput
+from shared.errors import AgoraError, Conflict, Forbidden, Unprocessable
 from shared.events import Event
 from shared.ids import derived_event_id
 
@@ -123,14 +123,14 @@ class CaseCommands:
             target_team = team or case.team
             found = agency.team(target_team)
             if found is None:
-                raise InvalidInput("unknown_team", f"No team {target_team!r} in {agency.id}.")
+                raise Unprocessable("unknown_team", f"No team {target_team!r} in {agency.id}.")
             chosen = assignee
             if auto and target_team != case.team:
                 chosen = choose_assignee(
                     found, language=case.classification.language, open_cases=loads
                 ).assignee
             elif chosen is not None and found.member(chosen) is None:
-                raise InvalidInput(
+                raise Unprocessable(
                     "not_a_member", f"{chosen!r} is not a member of team {target_team!r}."
                 )
             self._check_assign(user, case, team=target_team, assignee=chosen, auto=auto)
@@ -347,7 +347,7 @@ class CaseCommands:
         except CaseRefused as refused:
             raise Conflict(refused.code, str(refused), extra={"case": case_json(current)}) from None
         except InvalidReply as invalid:
-            raise InvalidInput(invalid.code, str(invalid)) from None
+            raise Unprocessable(invalid.code, str(invalid)) from None
         case = refreshed(case, now)
         entries = case_events.outbox_entries(events, case=case, now=now)
         if not await self.cases.save(case, seen_version=version, outbox=entries):

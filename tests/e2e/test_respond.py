@@ -214,7 +214,7 @@ def test_transfer_to_another_team_assigns_a_member_there(
     assert moved.status_code == 200, moved.text
     assert (moved.json()["case"]["team"], moved.json()["case"]["assignee"]) == ("mobilite", "emile")
     unknown = _post(http, stack, tokens["sam"], moved.json()["case"], "assign", team="nowhere")
-    assert (unknown.status_code, unknown.json()["error"]) == (400, "unknown_team")
+    assert (unknown.status_code, unknown.json()["error"]) == (422, "unknown_team")
 
 
 def _simulated(stack: Stack, http: httpx.Client, path_contains: str) -> list[dict[str, Any]]:

@@ -294,10 +294,6 @@ async def test_a_transfer_to_the_queue_of_the_new_team(api: httpx.AsyncClient) -
     assert (response.json()["case"]["team"], response.json()["case"]["assignee"]) == ("eau", None)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="commands.assign raises InvalidInput, mapped to 400, where the API documents 422",
-)
 @pytest.mark.parametrize(
     ("body", "error"),
     [
