@@ -189,7 +189,9 @@ def sla_adjusted(case: Case, *, paused_s: float, now: datetime, event_id: UUID) 
 def escalated(case: Case, escalation: Escalation) -> CaseEscalated:
     return CaseEscalated(
         event_id=derived_event_id(
-            case.case_id, "case.escalated", f"{escalation.target}:{escalation.level}"
+            case.case_id,
+            "case.escalated",
+            f"{escalation.target}:{escalation.level}:{escalation.due.isoformat()}",
         ),
         occurred_at=escalation.at,
         agency_id=case.agency_id,

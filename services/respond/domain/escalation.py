@@ -58,16 +58,19 @@ def next_check(case: Case) -> datetime | None:
     """When a live target next reaches a level not raised yet; None when nothing is left."""
     upcoming = []
     for t in live_targets(case):
-        if t.risk_at is not None and not _raised(case, t.target, "at_risk"):
+        if t.risk_at is not None and not _raised(case, t.target, "at_risk", t.due):
             upcoming.append(t.risk_at)
-        elif not _raised(case, t.target, "breached"):
+        elif not _raised(case, t.target, "breached", t.due):
             upcoming.append(t.due)
     return min(upcoming, default=None)
 
 
-def _raised(case: Case, target: Target, level: str) -> bool:
+def _raised(case: Case, target: Target, level: str, due: datetime) -> bool:
+    """Whether ``level`` (or worse) was raised for this target and this due time: a due time
+    moved by a wait or a reopening is watched afresh."""
     return any(
-        e.target == target and (e.level == level or e.level == "breached") for e in case.escalations
+        e.target == target and e.due == due and (e.level == level or e.level == "breached")
+        for e in case.escalations
     )
 
 
@@ -80,12 +83,12 @@ def escalate(case: Case, now: datetime) -> tuple[Case, list[Escalation]]:
     """
     new: list[Escalation] = []
     for t in live_targets(case):
-        if now >= t.due and not _raised(case, t.target, "breached"):
+        if now >= t.due and not _raised(case, t.target, "breached", t.due):
             new.append(Escalation(level="breached", target=t.target, due=t.due, at=now))
         elif (
             t.risk_at is not None
             and t.risk_at <= now < t.due
-            and not _raised(case, t.target, "at_risk")
+            and not _raised(case, t.target, "at_risk", t.due)
         ):
             new.append(Escalation(level="at_risk", target=t.target, due=t.due, at=now))
     if not new:

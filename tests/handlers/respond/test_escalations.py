@@ -44,7 +44,7 @@ async def test_an_at_risk_case_is_escalated_once_and_announced(
         "first_response",
     )
     assert event["event_id"] == str(
-        derived_event_id(CASE, "case.escalated", "first_response:at_risk")
+        derived_event_id(CASE, "case.escalated", f"first_response:at_risk:{FIRST_DUE.isoformat()}")
     )
     assert cases.pending(CASE)[-1]["event_id"] == event["event_id"]
 

@@ -129,11 +129,6 @@ def test_refreshing_a_case_at_its_level_returns_it_unchanged() -> None:
     assert refreshed(case, at(60)) is case
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="levels raised before the resolution are kept on reopening: the new due time is"
-    " never checked",
-)
 def test_a_reopened_case_is_checked_again_against_its_new_resolution_due() -> None:
     breached, _ = escalate(a_case(), RESOLUTION_DUE)
     closed = resolve(breached, by="alice", now=at(2 + 259300))

@@ -47,7 +47,8 @@ def test_an_invalid_change_is_refused_and_the_previous_configuration_stays(
     assert source.reload() is False
     assert source.current is before
     refused = [r for r in caplog.records if r.getMessage() == "config_reload_refused"]
-    assert refused and "unknown team 'nowhere'" in str(refused[0].__dict__["problems"])
+    assert len(refused) == 1
+    assert "unknown team 'nowhere'" in str(refused[0].__dict__["problems"])
 
 
 def test_a_vanished_file_keeps_the_configuration(config_file: Path) -> None:
