@@ -140,7 +140,7 @@ class CaseCommands:
         loads = await self._team_loads(user, team) if auto and team is not None else {}
         detail = {"team": team, "assignee": assignee, "auto": auto}
         return await self._run(
-            "assign", case_id, version, user, Action.READ, transition, now, detail=detail
+            "assign", case_id, version, user, Action.CLAIM, transition, now, detail=detail
         )
 
     async def _team_loads(self, user: User, team: str) -> dict[str, int]:

@@ -26,7 +26,8 @@ Approval = Literal["not_required", "pending", "approved", "rejected"]
 EscalationLevel = Literal["none", "at_risk", "breached"]
 Target = Literal["first_response", "resolution"]
 
-# How far a delivery got: a later report never moves it back (a late "sent" after "read").
+# How far a delivery got: a later report never moves it back (a late "sent" after "read"), and
+# "failed" is final but cannot undo "delivered" or "read".
 DELIVERY_RANK: dict[str, int] = {"pending": 0, "sent": 1, "delivered": 2, "read": 3, "failed": 4}
 
 
@@ -115,6 +116,9 @@ class OutboundEntry(_Value):
     approval: Approval = "not_required"
     reviewed_by: str | None = None
     review_note: str | None = None
+    wait_for_citizen: bool = Field(
+        default=False, description="It asks the citizen something: once sent, the clock stops."
+    )
 
 
 ThreadEntry = Annotated[InboundEntry | OutboundEntry, Field(discriminator="direction")]
@@ -439,6 +443,7 @@ def add_reply(
         author_user=author_user,
         at=now,
         approval="pending" if needs_approval else "not_required",
+        wait_for_citizen=wait_for_citizen,
     )
     update: dict[str, object] = {
         "thread": (*case.thread, entry),
@@ -447,9 +452,7 @@ def add_reply(
     first_response = False
     if not needs_approval:
         first_response = case.first_response_at is None
-        update |= _sent_fields(case, now)
-        if wait_for_citizen:
-            update |= {"status": CaseStatus.WAITING, "waiting_since": now}
+        update |= _sent_fields(case, entry, now)
     detail = f"reply {reply_id}" + (" held for approval" if needs_approval else "")
     if wait_for_citizen and not needs_approval:
         detail += "; waiting on the citizen"
@@ -457,8 +460,14 @@ def add_reply(
     return AddedReply(case=updated, entry=entry, first_response=first_response)
 
 
-def _sent_fields(case: Case, now: datetime) -> dict[str, object]:
-    return {"first_response_at": now} if case.first_response_at is None else {}
+def _sent_fields(case: Case, entry: OutboundEntry, now: datetime) -> dict[str, object]:
+    """What sending ``entry`` changes: the first response, and the wait it may start."""
+    fields: dict[str, object] = {}
+    if case.first_response_at is None:
+        fields["first_response_at"] = now
+    if entry.wait_for_citizen:
+        fields |= {"status": CaseStatus.WAITING, "waiting_since": now}
+    return fields
 
 
 def review_reply(
@@ -484,7 +493,7 @@ def review_reply(
     first_response = False
     if approve:
         first_response = case.first_response_at is None
-        update |= _sent_fields(case, now)
+        update |= _sent_fields(case, reviewed, now)
     action = "approved" if approve else "rejected"
     updated = changed(
         case, actor=reviewer, action=action, detail=f"reply {reply_id}", now=now, **update
@@ -594,8 +603,8 @@ def record_delivery(case: Case, *, reply_id: UUID, delivery: Delivery) -> Case |
     if known is not None:
         if DELIVERY_RANK[delivery.status] <= DELIVERY_RANK[known.status]:
             return None
-        if known.status == "failed":
-            return None
+        if delivery.status == "failed" and known.status in ("delivered", "read"):
+            return None  # a message the citizen received cannot fail afterwards
         delivery = delivery.model_copy(
             update={
                 "platform_message_id": delivery.platform_message_id or known.platform_message_id,

@@ -507,6 +507,7 @@ async def test_an_auditor_reads_every_case_but_changes_none(
         ("replies", {"text": "Merci", "version": 1}),
         ("claim", {"version": 1}),
         ("assign", {"version": 1, "assignee": None}),
+        ("assign", {"version": 1, "team": "atlantis"}),
         ("notes", {"text": "Vu", "version": 1}),
         ("tags", {"add": ["x"], "version": 1}),
         ("resolve", {"version": 1}),

@@ -516,3 +516,26 @@ def test_a_delivery_never_moves_backwards(known: str, report: str) -> None:
     case = record_delivery(replied(a_case()), reply_id=REPLY, delivery=delivery(known))
     assert case is not None
     assert record_delivery(case, reply_id=REPLY, delivery=delivery(report, 300)) is None
+
+
+def test_a_held_question_makes_the_case_wait_once_approved() -> None:
+    case = replied(a_case(), needs_approval=True, wait=True)
+    approved = review_reply(
+        case, reply_id=REPLY, approve=True, reviewer="sam", note=None, now=at(500)
+    )
+    assert (approved.case.status, approved.case.waiting_since) == (CaseStatus.WAITING, at(500))
+
+
+@pytest.mark.parametrize("known", ["delivered", "read"])
+def test_a_received_reply_cannot_fail_afterwards(known: str) -> None:
+    case = record_delivery(replied(a_case()), reply_id=REPLY, delivery=delivery(known))
+    assert case is not None
+    assert record_delivery(case, reply_id=REPLY, delivery=delivery("failed", 300)) is None
+
+
+def test_a_sent_reply_may_still_fail() -> None:
+    case = record_delivery(replied(a_case()), reply_id=REPLY, delivery=delivery("sent"))
+    assert case is not None
+    failed = record_delivery(case, reply_id=REPLY, delivery=delivery("failed", 300))
+    assert failed is not None
+    assert failed.delivery_of(REPLY) is not None
