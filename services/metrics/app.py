@@ -7,7 +7,7 @@ from fastapi import FastAPI
 from services.metrics.agencies import Agencies
 from services.metrics.api import public, reports, volumes
 from services.metrics.consumers import cases_events, interactions_classified, interactions_received
-from services.metrics.gauges import CaseGauges, Periodic, read_case_counts
+from services.metrics.gauges import REFRESH_INTERVAL_S, CaseGauges, read_case_counts
 from services.metrics.instruments import MetricsInstruments
 from services.metrics.lag import ConsumerLagGauge, ConsumerLagReader
 from services.metrics.maintenance import RollupMaintenance
@@ -20,6 +20,7 @@ from shared.config import load_config
 from shared.http import build_http_app
 from shared.service import Backends, service_lifespan
 from shared.telemetry import build_telemetry
+from shared.workers import Periodic
 
 
 def create_app(settings: MetricsSettings) -> FastAPI:
@@ -56,8 +57,8 @@ def create_app(settings: MetricsSettings) -> FastAPI:
             lag_gauge.snapshot.update(await lag.read())
 
         workers = [
-            Periodic("case_gauges", refresh_cases),
-            Periodic("consumer_lag", refresh_lag, close=lag.close),
+            Periodic("case_gauges", refresh_cases, interval_s=REFRESH_INTERVAL_S),
+            Periodic("consumer_lag", refresh_lag, interval_s=REFRESH_INTERVAL_S, close=lag.close),
         ]
         if settings.rollup_interval_s > 0:  # 0 on all replicas but one
             workers.append(

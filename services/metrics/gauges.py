@@ -18,12 +18,10 @@ Rules, on the case timelines of this service's ``timelines`` collection:
   at the due time if breached.
 """
 
-import asyncio
-import contextlib
 import logging
 import time
 from collections import Counter
-from collections.abc import Awaitable, Callable, Iterable, Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any, Generic, Literal, TypeVar
@@ -233,41 +231,3 @@ class CaseGauges(Collector):
                     ("resolution", policy.resolution),
                 ):
                     family.add_metric([agency.id, name, kind, hours], target.total_seconds())
-
-
-class Periodic:
-    """Worker: awaits ``step`` at once and then every ``interval_s``; failures are logged and
-    retried at the next tick, and the exported snapshot goes stale meanwhile."""
-
-    def __init__(
-        self,
-        name: str,
-        step: Callable[[], Awaitable[None]],
-        *,
-        interval_s: float = REFRESH_INTERVAL_S,
-        close: Callable[[], Awaitable[None]] | None = None,
-    ) -> None:
-        self.name = name
-        self.step = step
-        self.interval_s = interval_s
-        self.close = close
-        self._task: asyncio.Task[None] | None = None
-
-    def start(self) -> None:
-        self._task = asyncio.create_task(self._loop(), name=self.name)
-
-    async def stop(self) -> None:
-        if self._task is not None:
-            self._task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._task
-        if self.close is not None:
-            await self.close()
-
-    async def _loop(self) -> None:
-        while True:
-            try:
-                await self.step()
-            except Exception as error:
-                log.warning(f"{self.name}_refresh_failed", extra={"error": type(error).__name__})
-            await asyncio.sleep(self.interval_s)

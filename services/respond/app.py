@@ -10,7 +10,7 @@ from services.respond.commands import CaseCommands
 from services.respond.consumers import interactions_classified, outbound
 from services.respond.delivery import DeliveryOutcome, RetryPolicy, deliver
 from services.respond.domain.access import supervisor_of_everything
-from services.respond.escalations import EscalationWatch
+from services.respond.escalations import escalation_watch
 from services.respond.instruments import RespondInstruments
 from services.respond.ports import CASES
 from services.respond.settings import RespondSettings
@@ -27,21 +27,9 @@ from shared.events import SendReply
 from shared.http import build_http_app
 from shared.service import Backends, service_lifespan
 from shared.telemetry import build_telemetry
+from shared.workers import Closing
 
 DEMO_USER = "demo"
-
-
-class _HttpClientWorker:
-    """Closes the connectors' HTTP client when the service stops."""
-
-    def __init__(self, client: httpx.AsyncClient) -> None:
-        self.client = client
-
-    def start(self) -> None:
-        return None
-
-    async def stop(self) -> None:
-        await self.client.aclose()
 
 
 def create_app(settings: RespondSettings) -> FastAPI:
@@ -77,12 +65,12 @@ def create_app(settings: RespondSettings) -> FastAPI:
                 base_url=settings.delivery_base_url,
             )
 
-        workers: list[object] = [_HttpClientWorker(client)]
+        workers: list[object] = [Closing(client.aclose)]
         if settings.config_reload_s > 0:
             workers.append(config_source.watch(settings.config_reload_s))
         if settings.escalation_interval_s > 0:
             workers.append(
-                EscalationWatch(
+                escalation_watch(
                     cases=cases,
                     outbox=backends.outbox,
                     clock=utc_now,

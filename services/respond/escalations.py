@@ -1,7 +1,5 @@
 """The SLA watch: raise each case's at-risk and breached levels when their time comes."""
 
-import asyncio
-import contextlib
 import logging
 from collections.abc import Callable
 from datetime import datetime
@@ -9,6 +7,7 @@ from datetime import datetime
 from services.respond import case_events
 from services.respond.domain.escalation import escalate
 from services.respond.ports import CASES, CaseRepository, Publisher
+from shared.workers import Periodic
 
 log = logging.getLogger(__name__)
 
@@ -41,36 +40,12 @@ async def escalate_due(
     return raised
 
 
-class EscalationWatch:
-    """Runs ``escalate_due`` every ``interval_s`` seconds in the background."""
+def escalation_watch(
+    *, cases: CaseRepository, outbox: Publisher, clock: Callable[[], datetime], interval_s: float
+) -> Periodic:
+    """A worker running ``escalate_due`` every ``interval_s`` seconds."""
 
-    def __init__(
-        self,
-        *,
-        cases: CaseRepository,
-        outbox: Publisher,
-        clock: Callable[[], datetime],
-        interval_s: float,
-    ) -> None:
-        self.cases = cases
-        self.outbox = outbox
-        self.clock = clock
-        self.interval_s = interval_s
-        self._task: asyncio.Task[None] | None = None
+    async def step() -> None:
+        await escalate_due(cases=cases, outbox=outbox, now=clock())
 
-    def start(self) -> None:
-        self._task = asyncio.create_task(self._loop(), name="escalation-watch")
-
-    async def stop(self) -> None:
-        if self._task is not None:
-            self._task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._task
-
-    async def _loop(self) -> None:
-        while True:
-            try:
-                await escalate_due(cases=self.cases, outbox=self.outbox, now=self.clock())
-            except Exception:
-                log.exception("escalation_watch_failed")
-            await asyncio.sleep(self.interval_s)
+    return Periodic("escalation_watch", step, interval_s=interval_s)

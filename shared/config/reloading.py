@@ -4,13 +4,12 @@ A changed file that does not validate is refused (logged with its problems) and 
 configuration stays in force, so a typo never stops the service.
 """
 
-import asyncio
-import contextlib
 import logging
 from pathlib import Path
 
 from shared.config.loader import ConfigError, load_config
 from shared.config.models import AgoraConfig
+from shared.workers import Periodic
 
 log = logging.getLogger(__name__)
 
@@ -56,28 +55,10 @@ class ConfigSource:
         log.info("config_reloaded", extra={"path": str(self.path)})
         return True
 
-    def watch(self, interval_s: float) -> "ConfigWatch":
-        return ConfigWatch(self, interval_s)
+    def watch(self, interval_s: float) -> Periodic:
+        """A worker re-reading the file every ``interval_s``."""
 
+        async def reload() -> None:
+            self.reload()
 
-class ConfigWatch:
-    """Background worker (``start()`` / ``async stop()``) reloading every ``interval_s``."""
-
-    def __init__(self, source: ConfigSource, interval_s: float) -> None:
-        self.source = source
-        self.interval_s = interval_s
-        self._task: asyncio.Task[None] | None = None
-
-    def start(self) -> None:
-        self._task = asyncio.create_task(self._loop(), name="config-watch")
-
-    async def stop(self) -> None:
-        if self._task is not None:
-            self._task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._task
-
-    async def _loop(self) -> None:
-        while True:
-            await asyncio.sleep(self.interval_s)
-            self.source.reload()
+        return Periodic("config_reload", reload, interval_s=interval_s, first_after_s=interval_s)
