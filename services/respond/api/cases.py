@@ -4,6 +4,7 @@ Every change sends the case ``version`` it was decided on; a stale one gets 409 
 as it is now.
 """
 
+from collections.abc import Awaitable, Callable
 from typing import Annotated, Any
 from uuid import UUID
 
@@ -18,7 +19,7 @@ from services.respond.api.deps import (
     CurrentUser,
     InstrumentsDep,
 )
-from services.respond.commands import Done
+from services.respond.commands import CaseCommands, Done
 from services.respond.domain.cases import MAX_NOTE_CHARS, MAX_REPLY_CHARS, CaseStatus
 from services.respond.ports import CaseQuery
 from services.respond.views import CaseDetail, CasePage, case_detail, case_summary
@@ -119,6 +120,8 @@ class ReplyCreated(BaseModel):
 
 
 Responses = dict[int | str, dict[str, Any]]
+Route = Callable[..., Awaitable[CaseChanged]]
+VersionCommand = Callable[..., Awaitable[Done]]
 
 _READ: Responses = {
     401: {"model": ErrorBody, "description": "Missing or unknown token."},
@@ -222,78 +225,88 @@ async def post_reply(
     )
 
 
-@router.post(
+def _review_route(*, approve: bool, example: dict[str, object]) -> Route:
+    """Approve (the reply is sent now) or reject (it is never sent) a held reply."""
+    examples = _example("Approve" if approve else "Reject", example)
+
+    async def review(
+        case_id: UUID,
+        reply_id: UUID,
+        body: Annotated[ReviewBody, Body(openapi_examples=examples)],
+        user: CurrentUser,
+        commands: CommandsDep,
+        config: ConfigDep,
+    ) -> CaseChanged:
+        done = await commands.review(
+            case_id,
+            version=body.version,
+            user=user,
+            now=utc_now(),
+            reply_id=reply_id,
+            approve=approve,
+            note=body.note,
+        )
+        return _changed(done, config.current)
+
+    return review
+
+
+def _version_route(
+    action: Callable[[CaseCommands], VersionCommand], example: dict[str, object]
+) -> Route:
+    """A change that needs nothing but the version it was decided on."""
+    examples = _example("Change", example)
+
+    async def change(
+        case_id: UUID,
+        body: Annotated[_Change, Body(openapi_examples=examples)],
+        user: CurrentUser,
+        commands: CommandsDep,
+        config: ConfigDep,
+    ) -> CaseChanged:
+        done = await action(commands)(case_id, version=body.version, user=user, now=utc_now())
+        return _changed(done, config.current)
+
+    return change
+
+
+router.post(
     "/{case_id}/replies/{reply_id}/approve",
     response_model=CaseChanged,
     responses=_CHANGE,
     summary="Approve a held reply (supervisor): it is sent now",
-)
-async def approve_reply(
-    case_id: UUID,
-    reply_id: UUID,
-    body: Annotated[ReviewBody, Body(openapi_examples=_example("Approve", {"version": 3}))],
-    user: CurrentUser,
-    commands: CommandsDep,
-    config: ConfigDep,
-) -> CaseChanged:
-    done = await commands.review(
-        case_id,
-        version=body.version,
-        user=user,
-        now=utc_now(),
-        reply_id=reply_id,
-        approve=True,
-        note=body.note,
-    )
-    return _changed(done, config.current)
-
-
-@router.post(
+    name="approve_reply",
+)(_review_route(approve=True, example={"version": 3}))
+router.post(
     "/{case_id}/replies/{reply_id}/reject",
     response_model=CaseChanged,
     responses=_CHANGE,
     summary="Reject a held reply (supervisor): it is never sent",
-)
-async def reject_reply(
-    case_id: UUID,
-    reply_id: UUID,
-    body: Annotated[
-        ReviewBody,
-        Body(
-            openapi_examples=_example(
-                "Reject", {"version": 3, "note": "Give the opening hours instead."}
-            )
-        ),
-    ],
-    user: CurrentUser,
-    commands: CommandsDep,
-    config: ConfigDep,
-) -> CaseChanged:
-    done = await commands.review(
-        case_id,
-        version=body.version,
-        user=user,
-        now=utc_now(),
-        reply_id=reply_id,
-        approve=False,
-        note=body.note,
-    )
-    return _changed(done, config.current)
-
-
-@router.post(
-    "/{case_id}/claim", response_model=CaseChanged, responses=_CHANGE, summary="Take the case"
-)
-async def claim_case(
-    case_id: UUID,
-    body: Annotated[_Change, Body(openapi_examples=_example("Claim", {"version": 1}))],
-    user: CurrentUser,
-    commands: CommandsDep,
-    config: ConfigDep,
-) -> CaseChanged:
-    """Assign an unassigned case of your team to yourself; 409 if someone holds it."""
-    done = await commands.claim(case_id, version=body.version, user=user, now=utc_now())
-    return _changed(done, config.current)
+    name="reject_reply",
+)(_review_route(approve=False, example={"version": 3, "note": "Give the opening hours instead."}))
+router.post(
+    "/{case_id}/claim",
+    response_model=CaseChanged,
+    responses=_CHANGE,
+    summary="Take the case",
+    description="Assign an unassigned case of your team to yourself; 409 if someone holds it.",
+    name="claim_case",
+)(_version_route(lambda c: c.claim, {"version": 1}))
+router.post(
+    "/{case_id}/resolve",
+    response_model=CaseChanged,
+    responses=_CHANGE,
+    summary="Resolve",
+    name="resolve_case",
+)(_version_route(lambda c: c.resolve, {"version": 4}))
+router.post(
+    "/{case_id}/reopen",
+    response_model=CaseChanged,
+    responses=_CHANGE,
+    summary="Reopen",
+    description="A resolved case opens again, with its resolution due counted from now.",
+    name="reopen_case",
+)(_version_route(lambda c: c.reopen, {"version": 5}))
 
 
 @router.post(
@@ -381,29 +394,4 @@ async def tag_case(
         add=tuple(body.add),
         remove=tuple(body.remove),
     )
-    return _changed(done, config.current)
-
-
-@router.post("/{case_id}/resolve", response_model=CaseChanged, responses=_CHANGE, summary="Resolve")
-async def resolve_case(
-    case_id: UUID,
-    body: Annotated[_Change, Body(openapi_examples=_example("Resolve", {"version": 4}))],
-    user: CurrentUser,
-    commands: CommandsDep,
-    config: ConfigDep,
-) -> CaseChanged:
-    done = await commands.resolve(case_id, version=body.version, user=user, now=utc_now())
-    return _changed(done, config.current)
-
-
-@router.post("/{case_id}/reopen", response_model=CaseChanged, responses=_CHANGE, summary="Reopen")
-async def reopen_case(
-    case_id: UUID,
-    body: Annotated[_Change, Body(openapi_examples=_example("Reopen", {"version": 5}))],
-    user: CurrentUser,
-    commands: CommandsDep,
-    config: ConfigDep,
-) -> CaseChanged:
-    """A resolved case opens again, with its resolution due counted from now."""
-    done = await commands.reopen(case_id, version=body.version, user=user, now=utc_now())
     return _changed(done, config.current)
