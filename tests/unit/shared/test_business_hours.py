@@ -292,15 +292,20 @@ def test_module_add_function_matches_the_calendar() -> None:
 # -- holidays in agora.yaml --------------------------------------------------------------------
 
 
+def _demo_with_holidays(line: str) -> str:
+    """The demo configuration with its ``holidays:`` line replaced by ``line``."""
+    lines = DEFAULT_CONFIG.read_text().splitlines(keepends=True)
+    [index] = [i for i, text in enumerate(lines) if text.startswith("    holidays:")]
+    lines[index] = line
+    return "".join(lines)
+
+
 def test_agency_holidays_are_read_from_the_configuration() -> None:
-    text = DEFAULT_CONFIG.read_text().replace(
-        "    timezone: Europe/Paris\n",
-        "    timezone: Europe/Paris\n    holidays: [2026-05-01, '2026-07-14']\n",
-    )
+    text = _demo_with_holidays("    holidays: [2026-05-01, '2026-07-14']\n")
     agency = parse_config(text, Path("agora.yaml")).agencies[0]
     assert agency.holidays == [date(2026, 5, 1), date(2026, 7, 14)]
 
 
 def test_agencies_have_no_holidays_unless_configured() -> None:
-    agency = parse_config(DEFAULT_CONFIG.read_text(), Path("agora.yaml")).agencies[0]
+    agency = parse_config(_demo_with_holidays(""), Path("agora.yaml")).agencies[0]
     assert agency.holidays == []

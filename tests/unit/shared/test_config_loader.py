@@ -93,10 +93,16 @@ def test_an_unknown_time_zone_is_refused() -> None:
     assert "unknown time zone 'Europe/Lyon'" in problems[0]
 
 
+VOIRIE_MEMBERS = "members: [alice, {id: bob, capacity: 5, languages: [fr, en]}]"
+
+
+def _replaced(old: str, new: str) -> str:
+    assert old in DEMO, f"the demo configuration no longer has {old!r}"
+    return DEMO.replace(old, new, 1)
+
+
 def test_team_members_are_ids_or_objects_with_languages_and_capacity() -> None:
-    text = DEMO.replace(
-        "members: [alice, bob]", "members: [alice, {id: bob, languages: [en], capacity: 3}]"
-    )
+    text = _replaced(VOIRIE_MEMBERS, "members: [alice, {id: bob, languages: [en], capacity: 3}]")
     team = parse_config(text, Path("agora.yaml")).agencies[0].team("voirie")
     assert team is not None
     alice, bob = team.members
@@ -105,16 +111,14 @@ def test_team_members_are_ids_or_objects_with_languages_and_capacity() -> None:
 
 
 def test_a_member_listed_twice_is_refused() -> None:
-    problems = _problems(DEMO.replace("members: [alice, bob]", "members: [alice, alice]"))
+    problems = _problems(_replaced(VOIRIE_MEMBERS, "members: [alice, alice]"))
     assert "member ids must be unique" in problems[0]
 
 
 def test_a_template_with_an_unknown_placeholder_names_it() -> None:
-    text = DEMO.replace(
-        "    routing:",
-        "    templates:\n      - {id: thanks, name: Thanks, text: {fr: 'Merci {citizen}'}}\n"
-        "    routing:",
-        1,
+    text = _replaced(
+        "    templates:",
+        "    templates:\n      - {id: t1, name: Thanks, text: {fr: 'Merci {citizen}'}}",
     )
     problems = _problems(text)
     assert "agencies[0].templates[0].text" in problems[0]
@@ -122,10 +126,8 @@ def test_a_template_with_an_unknown_placeholder_names_it() -> None:
 
 
 def test_a_template_for_an_unknown_team_is_refused() -> None:
-    text = DEMO.replace(
-        "    routing:",
-        "    templates:\n      - {id: thanks, name: Thanks, text: {fr: Merci}, teams: [nope]}\n"
-        "    routing:",
-        1,
+    text = _replaced(
+        "    templates:",
+        "    templates:\n      - {id: t1, name: Thanks, text: {fr: Merci}, teams: [nope]}",
     )
     assert "unknown team 'nope'" in _problems(text)[0]
