@@ -4,7 +4,7 @@ A service writes each pending event into the ``_outbox`` array of the very docum
 it changes (one atomic write), then calls ``Outbox.publish`` at once. Published events leave the
 document for the ``outbox_published`` log (batched, in the background). A sweep publishes what a
 crash left behind. Because the embedded broker keeps its log in memory, the relay also watches
-the broker's identity (cluster id, and partition end offsets falling below what it published):
+the broker's identity (cluster id, and partition end offsets falling below those it reported):
 on a new broker it re-publishes every event published since the previous broker started.
 Consumers are idempotent, so repeats are harmless; on Apache Kafka the replay never triggers.
 """
@@ -33,6 +33,10 @@ OUTBOX_FIELD = "_outbox"
 # How stale the broker identity may be when publishing (one cheap metadata request at most
 # this often): less than a consumer group takes to rejoin a restarted broker.
 RECHECK_S = 1.0
+# Marks (log insert, then ``$pull``) go out at most this often: each write costs the embedded
+# database a few milliseconds whatever its size, so a mark of many documents is far cheaper
+# per document (bench/README.md). Published and unmarked entries are never swept again here.
+MARK_INTERVAL_S = 0.5
 
 
 @dataclass(frozen=True)
@@ -72,6 +76,7 @@ class Outbox:
         clock: Callable[[], datetime],
         retention: timedelta = timedelta(days=7),
         sweep_interval_s: float = 2.0,
+        mark_interval_s: float = MARK_INTERVAL_S,
     ) -> None:
         self.db = db
         self.collections = tuple(collections)
@@ -81,10 +86,14 @@ class Outbox:
         self._clock = clock
         self.retention = retention
         self.sweep_interval_s = sweep_interval_s
+        self.mark_interval_s = mark_interval_s
         self._done: list[tuple[str, Any, Document]] = []
         self._unmarked: set[str] = set()  # published, not yet marked: the sweep leaves them
         self._done_event = asyncio.Event()
-        self._max_offsets: dict[str, int] = {}
+        # End offsets the broker reported, per slot: a log that shrinks below them is new. Not
+        # the offsets of published records: tansu reports the end of a partition as the base
+        # offset of its last record batch plus one, behind records it has acknowledged.
+        self._seen_ends: dict[str, int] = {}
         self._tasks: list[asyncio.Task[None]] = []
         self._skip_until = 0.0
         self._suspect = True  # until the broker's identity is checked once
@@ -108,23 +117,36 @@ class Outbox:
         After any broker failure the relay first checks whom it is talking to: a new broker
         gets its replay *before* anything new, so nothing new is replayed twice.
         """
+        await self.publish_many(collection, [(doc_id, entries)])
+
+    async def publish_many(
+        self, collection: str, documents: Sequence[tuple[Any, Sequence[Document]]]
+    ) -> None:
+        """``publish`` for many documents at once: entries of one key go out one after the
+        other, in order; different keys in parallel, so their acknowledgements overlap."""
         if self._must_check():
             async with self._checking:
                 if self._must_check():
                     await self.check_broker()
-        for entry in entries:
+        by_key: dict[str, list[tuple[Any, Document]]] = {}
+        for doc_id, entries in documents:
+            for entry in entries:
+                by_key.setdefault(entry["key"], []).append((doc_id, entry))
+        try:
+            await asyncio.gather(*(self._publish_in_order(collection, q) for q in by_key.values()))
+        finally:
+            self._done_event.set()
+        self._skip_until = 0.0
+
+    async def _publish_in_order(self, collection: str, queue: list[tuple[Any, Document]]) -> None:
+        for doc_id, entry in queue:
             try:
-                slot, offset = await self._publish(
-                    entry["topic"], entry["key"].encode(), entry["value"].encode()
-                )
+                await self._publish(entry["topic"], entry["key"].encode(), entry["value"].encode())
             except Exception:
                 self._suspect = True
                 raise
-            self._max_offsets[slot] = max(self._max_offsets.get(slot, -1), offset)
             self._done.append((collection, doc_id, entry))
             self._unmarked.add(entry["event_id"])
-        self._skip_until = 0.0
-        self._done_event.set()
 
     async def publish_soon(
         self, collection: str, doc_id: Any, entries: Sequence[Document], *, timeout_s: float = 2.0
@@ -167,7 +189,7 @@ class Outbox:
             except Exception:
                 log.exception("outbox_mark_failed")
                 await asyncio.sleep(1.0)
-            await asyncio.sleep(0.05)  # group the marks of concurrent requests
+            await asyncio.sleep(self.mark_interval_s)  # group the marks of many publishes
 
     async def _mark_published(self) -> None:
         done, self._done = self._done, []
@@ -261,22 +283,28 @@ class Outbox:
         now = self._clock()
         if state is None:
             await self._remember_broker(identity, since=now)
+            self._note_ends(identity)
             return
         shrunk = [
             slot
-            for slot, top in self._max_offsets.items()
-            if identity.end_offsets.get(slot, 0) <= top
+            for slot, seen in self._seen_ends.items()
+            if identity.end_offsets.get(slot, 0) < seen
         ]
         if state["cluster_id"] == identity.cluster_id and not shrunk:
+            self._note_ends(identity)
             return
         previous_start: datetime = state["since"]
         log.warning("outbox_new_broker_detected", extra={"count": len(shrunk)})
-        self._max_offsets.clear()
+        self._seen_ends.clear()
         if self._prepare is not None:
             await self._prepare()
         replayed = await self.replay(since=previous_start)
         await self._remember_broker(identity, since=now)
         log.warning("outbox_replayed", extra={"count": replayed})
+
+    def _note_ends(self, identity: BrokerIdentity) -> None:
+        for slot, end in identity.end_offsets.items():
+            self._seen_ends[slot] = max(self._seen_ends.get(slot, 0), end)
 
     async def _remember_broker(self, identity: BrokerIdentity, *, since: datetime) -> None:
         await self.db[BROKER_STATE].update_one(
@@ -292,9 +320,6 @@ class Outbox:
         )
         count = 0
         async for doc in cursor:
-            slot, offset = await self._publish(
-                doc["topic"], doc["key"].encode(), doc["value"].encode()
-            )
-            self._max_offsets[slot] = max(self._max_offsets.get(slot, -1), offset)
+            await self._publish(doc["topic"], doc["key"].encode(), doc["value"].encode())
             count += 1
         return count
