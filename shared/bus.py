@@ -4,9 +4,9 @@ import asyncio
 import contextlib
 import logging
 import traceback
-from collections.abc import Awaitable, Callable, Iterable
+from collections.abc import Awaitable, Callable, Iterable, Sequence
 from types import TracebackType
-from typing import Any
+from typing import Any, TypeVar
 
 from aiokafka import AIOKafkaConsumer, ConsumerRecord, TopicPartition
 from aiokafka.admin import AIOKafkaAdminClient, NewTopic
@@ -41,6 +41,12 @@ TRANSIENT_ERRORS: tuple[type[BaseException], ...] = (
     OSError,
 )
 RETRY_DELAYS_S = (0.1, 0.5, 2.0)
+# Batch consumers: as many records as one fetch brought, up to this many; a short poll, since
+# FastStream sleeps as long again when a poll comes back empty.
+BATCH_MAX_RECORDS = 256
+BATCH_POLL_MS = 10
+
+T = TypeVar("T")
 
 
 def consumer_options(*, group: str) -> dict[str, Any]:
@@ -54,6 +60,25 @@ def consumer_options(*, group: str) -> dict[str, Any]:
         # rejoins within ~1 s after a broker restart.
         "session_timeout_ms": 2_000,
         "heartbeat_interval_ms": 300,
+    }
+
+
+async def raw_bodies(msg: StreamMessage[Any]) -> list[bytes]:
+    """Decoder of a batch subscriber: the records' bytes, each parsed (and maybe refused)
+    by the handler on its own, so one bad record never fails its whole batch."""
+    return [bytes(body) for body in msg.body]
+
+
+def batch_consumer_options(*, group: str, max_records: int = BATCH_MAX_RECORDS) -> dict[str, Any]:
+    """Options of a batch subscriber (``bodies: list[bytes]``); committed after the handler, as
+    ``consumer_options``. The handler dead-letters a record it cannot process itself
+    (``isolate_failures``): the broker middleware only sees whole batches."""
+    return {
+        **consumer_options(group=group),
+        "batch": True,
+        "max_records": max_records,
+        "batch_timeout_ms": BATCH_POLL_MS,
+        "decoder": raw_bodies,
     }
 
 
@@ -75,6 +100,58 @@ class DeadLetters:
 
     def __call__(self, msg: Any, /, *, context: Any) -> "_DeadLetterScope":
         return _DeadLetterScope(msg, context=context, owner=self)
+
+    async def send(
+        self, record: ConsumerRecord[Any, Any], *, group: str, error: BaseException
+    ) -> None:
+        """Publish ``record`` as it came, with the error in headers, to its group's DLQ."""
+        if self.broker is None:
+            raise RuntimeError("dead letters need the broker they belong to")
+        name = type(error).__name__
+        headers = {k: v.decode(errors="replace") for k, v in (record.headers or ())}
+        headers |= {
+            "x-agora-dlq-error": name,
+            "x-agora-dlq-detail": "".join(traceback.format_exception_only(error))[:2000],
+            "x-agora-dlq-source-topic": record.topic,
+            "x-agora-dlq-source-partition": str(record.partition),
+            "x-agora-dlq-source-offset": str(record.offset),
+        }
+        await self.broker.publish(
+            record.value, topic=dlq_topic(record.topic, group), key=record.key, headers=headers
+        )
+        self.dead_lettered.labels(record.topic, group, name).inc()
+        log.error(
+            "message_dead_lettered", extra={"topic": record.topic, "group": group, "error": name}
+        )
+
+
+async def isolate_failures(
+    records: Sequence[ConsumerRecord[Any, Any]],
+    items: Sequence[T],
+    handle: Callable[[list[T]], Awaitable[object]],
+    *,
+    dead_letters: DeadLetters,
+    group: str,
+) -> None:
+    """``handle`` all items at once; if that fails for good, one at a time, dead-lettering
+    each item that still fails. Transient failures propagate (retry, then nack the batch)."""
+    try:
+        await handle(list(items))
+        return
+    except TRANSIENT_ERRORS:
+        raise
+    except Exception as error:
+        if len(items) == 1:
+            await dead_letters.send(records[0], group=group, error=error)
+            return
+        log.warning("batch_failed_retrying_one_by_one", extra={"group": group})
+    for record, item in zip(records, items, strict=True):
+        try:
+            await handle([item])
+        except TRANSIENT_ERRORS:
+            raise
+        except Exception as error:
+            await dead_letters.send(record, group=group, error=error)
 
 
 class _DeadLetterScope(BaseMiddleware):
@@ -104,22 +181,7 @@ class _DeadLetterScope(BaseMiddleware):
             return False
         handler = self.context.get_local("handler_")
         group = getattr(handler, "group_id", None) or "nogroup"
-        error = type(exc_val).__name__
-        headers = {k: v.decode(errors="replace") for k, v in (record.headers or ())}
-        headers |= {
-            "x-agora-dlq-error": error,
-            "x-agora-dlq-detail": "".join(traceback.format_exception_only(exc_val))[:2000],
-            "x-agora-dlq-source-topic": record.topic,
-            "x-agora-dlq-source-partition": str(record.partition),
-            "x-agora-dlq-source-offset": str(record.offset),
-        }
-        await self.owner.broker.publish(
-            record.value, topic=dlq_topic(record.topic, group), key=record.key, headers=headers
-        )
-        self.owner.dead_lettered.labels(record.topic, group, error).inc()
-        log.error(
-            "message_dead_lettered", extra={"topic": record.topic, "group": group, "error": error}
-        )
+        await self.owner.send(record, group=group, error=exc_val)
         return True
 
 
@@ -148,6 +210,7 @@ def build_broker(settings: KafkaSettings, *, telemetry: Telemetry) -> KafkaBroke
         graceful_timeout=10.0,
     )
     dead_letters.broker = broker
+    broker.context.set_global("dead_letters", dead_letters)  # for batch handlers
     return broker
 
 
