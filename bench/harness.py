@@ -37,7 +37,8 @@ def _ms(text: str) -> float:
     return float(value) * _UNITS[unit]
 
 
-def run_wrk(url: str, *, bodies: Path, seconds: int, connections: int) -> HttpLoad:
+def run_wrk(url: str, *, bodies: Path, seconds: float, connections: int) -> HttpLoad:
+    """wrk posting ``bodies`` (``bench.loadgen.write_wrk_file``) to the host of ``url``."""
     if shutil.which("wrk") is None:
         sys.exit("wrk is needed: apt-get install wrk")
     out = subprocess.run(
@@ -45,7 +46,7 @@ def run_wrk(url: str, *, bodies: Path, seconds: int, connections: int) -> HttpLo
             "wrk",
             "-t1",
             f"-c{connections}",
-            f"-d{seconds}s",
+            f"-d{int(seconds)}s",
             "--latency",
             "-s",
             str(BENCH / "wrk_signed_posts.lua"),

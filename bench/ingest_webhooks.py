@@ -41,7 +41,10 @@ def write_bodies(path: Path, count: int) -> None:
             signature = (
                 "sha256=" + hmac.new(SECRET.encode(), body.encode(), hashlib.sha256).hexdigest()
             )
-            out.write(f"{signature}\t{body}\n")
+            out.write(
+                f"/webhooks/generic/bench-generic\tcontent-type: application/json\t"
+                f"x-agora-signature-256: {signature}\t{body}\n"
+            )
 
 
 async def durable_and_published(mongo_uri: str) -> tuple[int, int]:

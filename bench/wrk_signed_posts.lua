@@ -1,20 +1,24 @@
--- Posts pre-signed bodies in turn (one per line: "<signature>\t<json body>"), so every request
--- is a new message. Usage: wrk ... -s wrk_signed_posts.lua URL -- BODIES_FILE
-local signatures, bodies, sent = {}, {}, 0
+-- Posts pre-signed requests in turn, so every request is a new message. One request per line,
+-- fields separated by tabs: path, then "name: value" headers, then the body (bench/loadgen.py
+-- write_wrk_file). Usage: wrk ... -s wrk_signed_posts.lua URL -- REQUESTS_FILE
+local requests, sent = {}, 0
 
 function init(args)
   for line in io.lines(args[1]) do
-    local tab = line:find("\t", 1, true)
-    signatures[#signatures + 1] = line:sub(1, tab - 1)
-    bodies[#bodies + 1] = line:sub(tab + 1)
+    local fields = {}
+    for field in (line .. "\t"):gmatch("([^\t]*)\t") do
+      fields[#fields + 1] = field
+    end
+    local headers = {}
+    for i = 2, #fields - 1 do
+      local name, value = fields[i]:match("^([^:]+): (.*)$")
+      headers[name] = value
+    end
+    requests[#requests + 1] = wrk.format("POST", fields[1], headers, fields[#fields])
   end
 end
 
 function request()
   sent = sent + 1
-  local i = (sent - 1) % #bodies + 1
-  return wrk.format("POST", nil, {
-    ["Content-Type"] = "application/json",
-    ["X-Agora-Signature-256"] = signatures[i],
-  }, bodies[i])
+  return requests[(sent - 1) % #requests + 1]
 end
