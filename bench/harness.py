@@ -16,7 +16,7 @@ from shared.runner.processes import Child, free_port, wait_for_port
 
 BENCH = Path(__file__).parent
 RESULTS = BENCH / "results"
-_UNITS = {"us": 1e-3, "ms": 1.0, "s": 1e3}
+_UNITS = {"us": 1e-3, "ms": 1.0, "s": 1e3, "m": 60e3}
 
 
 @dataclass(frozen=True)
@@ -30,11 +30,13 @@ class HttpLoad:
     p90_ms: float
     p99_ms: float
     non_2xx: int
+    timeouts: int = 0  # no answer within wrk's --timeout
 
 
-def _ms(text: str) -> float:
-    value, unit = re.fullmatch(r"([\d.]+)(us|ms|s)", text).groups()  # type: ignore[union-attr]
-    return float(value) * _UNITS[unit]
+def _ms(text: str | None) -> float:
+    """wrk's "812.00us", "1.20s", "2.00m"; nan when wrk printed none (no request completed)."""
+    match = re.fullmatch(r"([\d.]+)(us|ms|s|m)", text or "")
+    return float(match.group(1)) * _UNITS[match.group(2)] if match else float("nan")
 
 
 def run_wrk(url: str, *, bodies: Path, seconds: float, connections: int) -> HttpLoad:
@@ -48,6 +50,8 @@ def run_wrk(url: str, *, bodies: Path, seconds: float, connections: int) -> Http
             f"-c{connections}",
             f"-d{int(seconds)}s",
             "--latency",
+            "--timeout",
+            "10s",
             "-s",
             str(BENCH / "wrk_signed_posts.lua"),
             url,
@@ -61,14 +65,16 @@ def run_wrk(url: str, *, bodies: Path, seconds: float, connections: int) -> Http
     latency = dict(re.findall(r"^\s+(50|90|99)%\s+(\S+)$", out, re.MULTILINE))
     requests = int(re.search(r"(\d+) requests in", out).group(1))  # type: ignore[union-attr]
     non_2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
+    timeouts = re.search(r"timeout (\d+)", out)
     return HttpLoad(
         requests=requests,
         seconds=seconds,
         requests_per_s=float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1)),  # type: ignore[union-attr]
-        p50_ms=_ms(latency["50"]),
-        p90_ms=_ms(latency["90"]),
-        p99_ms=_ms(latency["99"]),
+        p50_ms=_ms(latency.get("50")),
+        p90_ms=_ms(latency.get("90")),
+        p99_ms=_ms(latency.get("99")),
         non_2xx=int(non_2xx.group(1)) if non_2xx else 0,
+        timeouts=int(timeouts.group(1)) if timeouts else 0,
     )
 
 

@@ -263,7 +263,8 @@ def end_to_end(options: "Options") -> dict[str, Any]:
     saturation_file = requests_file(options.work, "saturation", 100_000)
     with running(stack, SERVICES):
         watch = monitor(stack)
-        _load(stack, rate=50, seconds=15, run="warmup", probe_every=0)
+        _load(stack, rate=10, seconds=10, run="warmup", probe_every=0)  # groups join, models load
+        _drain(watch, 30)
         fixed = fixed_load(
             stack, watch, rate=options.rate, seconds=options.seconds, run="fixed", drain_s=60
         )
@@ -373,8 +374,8 @@ def fixed_load(
         },
     }
     print(
-        f"   fixed {rate:.0f}/s: routed {result['routed_per_s']:.0f}/s, visible p99 "
-        f"{result['visible_ms']['p99']:.0f} ms",
+        f"   fixed {rate:.0f}/s: routed {result['routed_per_s']:.0f}/s, p99 received -> "
+        f"routed {result['routed_ms']['p99']:.0f} ms, visible {result['visible_ms']['p99']:.0f} ms",
         flush=True,
     )
     return result
