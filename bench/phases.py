@@ -38,6 +38,10 @@ SERVICES = ("ingest", "classify", "respond", "metrics")
 def make_stack(work: Path, name: str, options: "Options") -> Stack:
     ports = Ports.free()
     env = dict(SECRETS.env())
+    if options.blas_threads:
+        # The encoder's own thread setting needs threadpoolctl, which is not installed: OpenBLAS
+        # otherwise starts a thread per core, spinning between calls (README).
+        env["OPENBLAS_NUM_THREADS"] = str(options.blas_threads)
     if not options.retry_writes:
         # Every single-document write is otherwise a retryable write, which SecantusDB records
         # for 30 minutes and, past 10,000 records, prunes with a sort per write (README).

@@ -42,6 +42,7 @@ class Options:
     soak_minutes: float = 30.0
     drain_s: float = 120.0
     retry_writes: bool = False
+    blas_threads: int = 1
     phases: tuple[str, ...] = DEFAULT_PHASES
     work: Path = field(default_factory=lambda: Path(tempfile.mkdtemp(prefix="agora-bench-")))
 
@@ -65,6 +66,12 @@ def parse(argv: list[str] | None = None) -> Options:
         help="MongoDB retryable writes for the services (the driver's default is on; off is "
         "what the embedded database needs, see bench/README.md)",
     )
+    parser.add_argument(
+        "--blas-threads",
+        type=int,
+        default=1,
+        help="OPENBLAS_NUM_THREADS of the services (0: unset, OpenBLAS takes one per core)",
+    )
     parser.add_argument("--skip", nargs="*", default=[], choices=DEFAULT_PHASES)
     args = parser.parse_args(argv)
     return Options(
@@ -77,6 +84,7 @@ def parse(argv: list[str] | None = None) -> Options:
         soak_minutes=args.soak_minutes,
         drain_s=args.drain_seconds,
         retry_writes=args.retry_writes == "on",
+        blas_threads=args.blas_threads,
         phases=tuple(p for p in DEFAULT_PHASES if p not in args.skip),
     )
 

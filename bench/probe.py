@@ -231,18 +231,20 @@ async def routed_latencies(
     from pymongo import AsyncMongoClient
 
     client: AsyncMongoClient[dict[str, object]] = AsyncMongoClient(mongo_uri)
-    out: list[tuple[float, float]] = []
+    first: dict[str, tuple[float, float]] = {}  # interaction -> (received, routed), earliest
     try:
         log = client["agora_respond"]["outbox_published"]
         start = datetime.fromtimestamp(since - 1, UTC)
         async for doc in log.find({"created_at": {"$gte": start}}, {"value": 1}):
             event = json.loads(str(doc["value"]))
-            received = event.get("first_received_at") or event.get("received_at")
             if event.get("event_type") not in ("case.opened", "case.interaction_threaded"):
                 continue
+            received = event.get("first_received_at") or event["received_at"]
             at = datetime.fromisoformat(received).timestamp()
-            if since <= at < until:
-                out.append((at, datetime.fromisoformat(event["occurred_at"]).timestamp() - at))
+            routed = datetime.fromisoformat(event["occurred_at"]).timestamp()
+            known = first.get(event["interaction_id"])
+            if since <= at < until and (known is None or routed < known[1]):
+                first[event["interaction_id"]] = (at, routed)
     finally:
         await client.close()
-    return out
+    return [(at, routed - at) for at, routed in first.values()]
