@@ -12,6 +12,7 @@ from services.respond.delivery import DeliveryOutcome, RetryPolicy, deliver
 from services.respond.domain.access import supervisor_of_everything
 from services.respond.escalations import escalation_watch
 from services.respond.instruments import RespondInstruments
+from services.respond.loads import AssigneeLoads
 from services.respond.ports import CASES
 from services.respond.settings import RespondSettings
 from services.respond.store import (
@@ -81,6 +82,7 @@ def create_app(settings: RespondSettings) -> FastAPI:
             "settings": settings,
             "config_source": config_source,
             "cases": cases,
+            "loads": AssigneeLoads(cases),
             "sent_messages": sent,
             "audit": audit,
             "tokens": tokens,

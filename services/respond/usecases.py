@@ -20,6 +20,7 @@ from services.respond.domain.cases import (
 from services.respond.domain.escalation import refreshed
 from services.respond.domain.routing import route
 from services.respond.domain.sla import SlaClock
+from services.respond.loads import AssigneeLoads
 from services.respond.ports import CASES, CaseQuery, CaseRepository, Publisher, StoredCase
 from shared.config import Agency, AgoraConfig
 from shared.errors import Forbidden, InvalidInput, NotFound, Transient
@@ -47,6 +48,7 @@ async def thread_interaction(
     outbox: Publisher,
     config: AgoraConfig,
     now: datetime,
+    loads: AssigneeLoads | None = None,
 ) -> Threaded:
     """Thread the interaction into its conversation's active case, reopen a case resolved
     lately, or open (route and assign) a new one; store, then publish.
@@ -78,8 +80,11 @@ async def thread_interaction(
             entries = case_events.outbox_entries(events, case=case, now=now)
             stored = await cases.append(case, seen_version=latest.case.version, outbox=entries)
         else:
-            case, entries = await _open(event, agency, previous=latest, cases=cases, now=now)
+            loads = loads or AssigneeLoads(cases, ttl_s=0)
+            case, entries = await _open(event, agency, previous=latest, loads=loads, now=now)
             stored = await cases.insert(case, outbox=entries)
+            if stored and case.assignee is not None:
+                loads.assigned(agency.id, case.assignee)
             outcome = "opened"
         if stored:
             await outbox.publish(CASES, str(case.case_id), entries)
@@ -148,7 +153,7 @@ async def _open(
     agency: Agency,
     *,
     previous: StoredCase | None,
-    cases: CaseRepository,
+    loads: AssigneeLoads,
     now: datetime,
 ) -> tuple[Case, list[Document]]:
     """A new case for the conversation (the next generation after ``previous``), routed and
@@ -172,8 +177,8 @@ async def _open(
     events: list[Event] = case_events.opened(event, case, previous_case_id=previous_id, now=now)
     team = agency.team(decision.team)
     if team is not None and team.members:
-        loads = await cases.open_cases(agency_id=agency.id, assignees=[m.id for m in team.members])
-        choice = choose_assignee(team, language=case.classification.language, open_cases=loads)
+        held = await loads.of(agency.id, [m.id for m in team.members])
+        choice = choose_assignee(team, language=case.classification.language, open_cases=held)
         history = HistoryEntry(
             at=now,
             actor="auto",

@@ -7,6 +7,7 @@ from prometheus_client import CollectorRegistry
 
 from services.respond.consumers import interactions_classified
 from services.respond.instruments import RespondInstruments
+from services.respond.loads import AssigneeLoads
 from shared.bus import build_broker
 from shared.config import ConfigSource
 from shared.settings import KafkaSettings, TelemetrySettings
@@ -23,6 +24,7 @@ async def test_classified_interaction_becomes_a_case_counted_once() -> None:
     cases, outbox, registry = FakeCaseRepository(), FakeOutbox(), CollectorRegistry()
     ports = {
         "cases": cases,
+        "loads": AssigneeLoads(cases),
         "outbox": outbox,
         "config_source": ConfigSource(Path("no-such-agora.yaml"), CONFIG),
         "instruments": RespondInstruments.register(registry),
