@@ -15,6 +15,7 @@ from services.respond import case_events
 from services.respond.delivery import DeliveryOutcome
 from services.respond.domain.cases import Delivery, record_delivery
 from services.respond.ports import CASES, CaseRepository, Publisher, SentMessage, SentMessages
+from services.respond.usecases import publish_pending
 from shared.config import AgoraConfig, Connection
 from shared.errors import Transient
 from shared.events import DeliveryStatusReported, SendReply
@@ -47,7 +48,7 @@ async def deliver_reply(
         return None
     known = stored.case.delivery_of(command.reply_id)
     if known is not None and known.status != "pending":
-        await _publish_pending(stored.case.case_id, stored.pending, outbox)
+        await publish_pending(stored, outbox)
         return None
     agency = config.agency(command.agency_id)
     connection = agency.connection(command.connection_id) if agency is not None else None
@@ -163,10 +164,3 @@ async def _under_watermark(report: DeliveryStatusReported, sent: SentMessages) -
     return await sent.sent_to(
         connection_id=report.connection_id, recipient_id=report.recipient_id, until=until
     )
-
-
-async def _publish_pending(
-    case_id: UUID, pending: list[dict[str, object]], outbox: Publisher
-) -> None:
-    if pending:
-        await outbox.publish(CASES, str(case_id), pending)

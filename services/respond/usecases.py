@@ -66,13 +66,13 @@ async def thread_interaction(
     if existing is not None and event.edited_at is not None:
         return await _apply_edit(event, existing, edited_at=event.edited_at, cases=cases)
     if existing is not None:
-        await _publish_pending(existing, outbox)
+        await publish_pending(existing, outbox)
         return _logged(Threaded(existing.case, "duplicate"), interaction.interaction_id)
     outcome: Literal["opened", "threaded", "reopened"]
     for _ in range(MAX_ATTEMPTS):
         latest = await cases.latest(conversation_key=interaction.conversation_key)
         if latest is not None and latest.case.has_interaction(interaction.interaction_id):
-            await _publish_pending(latest, outbox)  # a concurrent delivery stored it first
+            await publish_pending(latest, outbox)  # a concurrent delivery stored it first
             return _logged(Threaded(latest.case, "duplicate"), interaction.interaction_id)
         if latest is not None and (latest.case.is_active or _reopens(latest.case, agency, now)):
             case, events = _continue(event, latest.case, agency, now=now)
@@ -193,7 +193,8 @@ async def _open(
     return case, case_events.outbox_entries(events, case=case, now=now)
 
 
-async def _publish_pending(stored: StoredCase, outbox: Publisher) -> None:
+async def publish_pending(stored: StoredCase, outbox: Publisher) -> None:
+    """Send what the case's outbox still holds (a redelivery heals a crash after the write)."""
     if stored.pending:
         await outbox.publish(CASES, str(stored.case.case_id), stored.pending)
 
