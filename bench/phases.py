@@ -39,15 +39,13 @@ def make_stack(work: Path, name: str, options: "Options") -> Stack:
     ports = Ports.free()
     env = dict(SECRETS.env())
     if options.blas_threads:
-        # The encoder's own thread setting needs threadpoolctl, which is not installed: OpenBLAS
-        # otherwise starts a thread per core, spinning between calls (README).
+        # The encoder limits its BLAS threads itself (threadpoolctl); this also caps any other
+        # BLAS use in the services (README).
         env["OPENBLAS_NUM_THREADS"] = str(options.blas_threads)
-    if not options.retry_writes:
-        # Every single-document write is otherwise a retryable write, which SecantusDB records
-        # for 30 minutes and, past 10,000 records, prunes with a sort per write (README).
-        env["AGORA_MONGO__URI"] = (
-            f"mongodb://127.0.0.1:{ports.mongo}/?directConnection=true&retryWrites=false"
-        )
+    if options.retry_writes:
+        # The runner turns retryable writes off for the services (shared/runner/stack.py); this
+        # measures the driver's default instead.
+        env["AGORA_MONGO__URI"] = f"mongodb://127.0.0.1:{ports.mongo}/?directConnection=true"
     return Stack(
         StackOptions(
             data_dir=work / name,

@@ -91,6 +91,13 @@ class Stack:
     def mongo_uri(self) -> str:
         return f"mongodb://127.0.0.1:{self.ports.mongo}/?directConnection=true"
 
+    @property
+    def services_mongo_uri(self) -> str:
+        """The services' URI: without retryable writes, which a single embedded server gains
+        nothing from (no failover) and which SecantusDB records per write, slowing every
+        single-document write ~15x past 10,000 of them (``bench/README.md``)."""
+        return f"{self.mongo_uri}&retryWrites=false"
+
     def start_broker(self) -> None:
         self.broker = Child("tansu", tansu_argv(self.ports.kafka), self.logs / "tansu.log")
         self.broker.start()
@@ -181,7 +188,7 @@ class Stack:
             **delivery,
             "AGORA_KAFKA__BOOTSTRAP_SERVERS": self.bootstrap,
             "AGORA_KAFKA__PARTITIONS": str(self.options.partitions),
-            "AGORA_MONGO__URI": self.mongo_uri,
+            "AGORA_MONGO__URI": self.services_mongo_uri,
             "AGORA_HTTP__PORT": str(self.ports.of(service)),
             "AGORA_CONFIG": str(self.options.config),
             "AGORA_DEMO_TOKEN": self.options.demo_token,
