@@ -17,6 +17,7 @@ from faststream.kafka.opentelemetry import KafkaTelemetryMiddleware
 from faststream.kafka.prometheus import KafkaPrometheusMiddleware
 from faststream.message import StreamMessage
 from prometheus_client import Counter
+from pydantic import TypeAdapter, ValidationError
 from pymongo.errors import ConnectionFailure, OperationFailure
 
 from shared.errors import Transient
@@ -123,6 +124,28 @@ class DeadLetters:
         log.error(
             "message_dead_lettered", extra={"topic": record.topic, "group": group, "error": name}
         )
+
+
+async def parse_or_dead_letter(
+    records: Sequence[ConsumerRecord[Any, Any]],
+    bodies: Sequence[bytes],
+    adapter: TypeAdapter[T],
+    *,
+    dead_letters: DeadLetters,
+    group: str,
+) -> tuple[list[ConsumerRecord[Any, Any]], list[T]]:
+    """Each body parsed by ``adapter``, with its record, in order; a body that does not parse
+    goes to the DLQ with its record."""
+    kept: list[ConsumerRecord[Any, Any]] = []
+    items: list[T] = []
+    for record, body in zip(records, bodies, strict=True):
+        try:
+            items.append(adapter.validate_json(body))
+        except ValidationError as error:
+            await dead_letters.send(record, group=group, error=error)
+            continue
+        kept.append(record)
+    return kept, items
 
 
 async def isolate_failures(

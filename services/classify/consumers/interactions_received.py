@@ -4,12 +4,12 @@ from typing import Annotated, Any
 
 from faststream import Context
 from faststream.kafka import KafkaMessage, KafkaRouter
-from pydantic import TypeAdapter, ValidationError
+from pydantic import TypeAdapter
 
 from services.classify import usecases
 from services.classify.instruments import ClassifyInstruments
 from services.classify.store import CLASSIFICATIONS, MongoClassificationStore
-from shared.bus import DeadLetters, batch_consumer_options, isolate_failures
+from shared.bus import DeadLetters, batch_consumer_options, isolate_failures, parse_or_dead_letter
 from shared.clock import utc_now
 from shared.events import InteractionEdited, InteractionEvent, InteractionReceived
 from shared.outbox import Outbox
@@ -33,13 +33,9 @@ async def on_interactions_received(
 ) -> None:
     """A record that is no interaction event goes to the DLQ; the others are classified
     together (one by one, dead-lettering what fails, if the batch fails for good)."""
-    records, events = [], []
-    for record, body in zip(message.raw_message, bodies, strict=True):
-        try:
-            events.append(EVENT.validate_json(body))
-            records.append(record)
-        except ValidationError as error:
-            await dead_letters.send(record, group=GROUP, error=error)
+    records, events = await parse_or_dead_letter(
+        message.raw_message, bodies, EVENT, dead_letters=dead_letters, group=GROUP
+    )
 
     async def classify(batch: list[InteractionReceived | InteractionEdited]) -> None:
         classified = await usecases.classify_batch(
