@@ -1,6 +1,6 @@
 """The ports metrics' use cases need, and what a write reports back."""
 
-from collections.abc import AsyncIterator, Callable, Sequence
+from collections.abc import AsyncIterator, Callable, Hashable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Generic, Protocol, TypeVar
@@ -11,6 +11,7 @@ from services.metrics.rollups import Contribution, RollupRow
 from services.metrics.timeline import Stages, Timeline
 
 R = TypeVar("R")
+K = TypeVar("K", bound=Hashable)
 
 
 @dataclass(frozen=True)
@@ -25,6 +26,21 @@ class Change(Generic[R]):
         return self.after != self.before
 
 
+def fold_in_order(
+    stored: Mapping[K, R | None], folds: Sequence[tuple[K, Callable[[R | None], R]]]
+) -> tuple[list[Change[R]], dict[K, R | None]]:
+    """Apply ``folds`` in order, each to its key's latest value (``stored`` at first): the
+    change of each, as if each were saved before the next, and every key's final value."""
+    latest = dict(stored)
+    changes: list[Change[R]] = []
+    for key, fold in folds:
+        before = latest.get(key)
+        after = fold(before)
+        changes.append(Change(before=before, after=after))
+        latest[key] = after
+    return changes, latest
+
+
 class TimelineStore(Protocol):
     async def update_timeline(
         self, case_id: UUID, fold: Callable[[Timeline | None], Timeline], *, now: datetime
@@ -36,6 +52,19 @@ class TimelineStore(Protocol):
         self, interaction_id: UUID, fold: Callable[[Stages | None], Stages], *, now: datetime
     ) -> Change[Stages]:
         """Apply ``fold`` to the stored stage record and save it only if it changed."""
+        ...
+
+    async def update_timelines(
+        self, folds: Sequence[tuple[UUID, Callable[[Timeline | None], Timeline]]], *, now: datetime
+    ) -> list[Change[Timeline]]:
+        """Apply each fold to its case's timeline in order and save each timeline that changed
+        once: the change of each fold, as ``update_timeline`` one by one would report it."""
+        ...
+
+    async def update_stage_records(
+        self, folds: Sequence[tuple[UUID, Callable[[Stages | None], Stages]]], *, now: datetime
+    ) -> list[Change[Stages]]:
+        """``update_timelines`` for the interactions' stage records."""
         ...
 
     async def case_records(

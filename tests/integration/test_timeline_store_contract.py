@@ -6,8 +6,10 @@ must report a replay as unchanged, converge whatever the arrival order, and keep
 """
 
 from collections import Counter
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
+from contextlib import asynccontextmanager
 from datetime import date, datetime
+from typing import Any
 from uuid import UUID, uuid4
 
 import pytest
@@ -16,7 +18,7 @@ from services.metrics.measures import CaseRecord
 from services.metrics.ports import Change, RollupStore, TimelineStore
 from services.metrics.rollup_store import MongoRollupStore
 from services.metrics.rollups import Contribution, Counts, Labels, RollupRow
-from services.metrics.store import MongoTimelineStore
+from services.metrics.store import MongoTimelineStore, _VersionedRecords
 from services.metrics.timeline import StageEvent, Stages, Timeline, apply, apply_stage
 from services.metrics.usecases import refresh_rollups
 from shared.events import CaseEvent
@@ -48,16 +50,28 @@ pytestmark = pytest.mark.integration
 NOW = at(10_000)
 
 
+@asynccontextmanager
+async def mongo_store(engines: Stack) -> AsyncIterator[MongoTimelineStore]:
+    settings = MongoSettings(uri=engines.mongo_uri)
+    async with open_mongo(settings, f"contract_{uuid4().hex[:8]}") as db:
+        mongo = MongoTimelineStore(db)
+        await mongo.ensure_indexes()
+        yield mongo
+
+
 @pytest.fixture(params=["fake", "mongo"])
 async def store(request: pytest.FixtureRequest) -> AsyncIterator[TimelineStore]:
     if request.param == "fake":
         yield FakeTimelineStore()
         return
-    engines: Stack = request.getfixturevalue("engines")
-    settings = MongoSettings(uri=engines.mongo_uri)
-    async with open_mongo(settings, f"contract_{uuid4().hex[:8]}") as db:
-        mongo = MongoTimelineStore(db)
-        await mongo.ensure_indexes()
+    async with mongo_store(request.getfixturevalue("engines")) as mongo:
+        yield mongo
+
+
+@pytest.fixture
+async def mongo(engines: Stack) -> AsyncIterator[MongoTimelineStore]:
+    """The Mongo adapter alone: for races between writers, which the fake cannot have."""
+    async with mongo_store(engines) as mongo:
         yield mongo
 
 
@@ -254,6 +268,209 @@ async def test_stage_records_and_timelines_do_not_share_keys(store: TimelineStor
     change = await record_stage(store, received(received_s=0))
 
     assert change.before is None
+
+
+# -- batches ---------------------------------------------------------------------------------
+
+
+def one_by_one(events: Sequence[CaseEvent], timeline: Timeline | None = None) -> list[Change]:
+    """The change of each event folded in turn, from ``timeline``."""
+    changes: list[Change] = []
+    for event in events:
+        after = apply(timeline, event)
+        changes.append(Change(before=timeline, after=after))
+        timeline = after
+    return changes
+
+
+async def record_batch(
+    store: TimelineStore, events: Sequence[CaseEvent], now: datetime = NOW
+) -> list[Change[Timeline]]:
+    """What ``record_case_events`` does to the timelines."""
+    return await store.update_timelines(
+        [(e.case_id, lambda t, e=e: apply(t, e)) for e in events], now=now
+    )
+
+
+async def test_several_events_of_one_case_in_a_batch_change_as_one_by_one(
+    store: TimelineStore,
+) -> None:
+    answer = reply(s=600)
+    events: list[CaseEvent] = [routed(s=3), opened(s=2, received_s=0), answer, answer]
+
+    changes = await record_batch(store, events)
+
+    assert changes == one_by_one(events)
+    assert [change.changed for change in changes] == [True, True, True, False]
+    assert (await record(store, answer)).before == fold(events)
+
+
+async def test_a_batch_mixes_new_and_stored_timelines(store: TimelineStore) -> None:
+    other, opening = uuid4(), opened(s=2, received_s=0)
+    stored = await record_all(store, [opening])
+    mine: list[CaseEvent] = [reply(s=60), resolved(s=90)]
+    theirs: list[CaseEvent] = [opened(s=5, received_s=4, case=other), reply(s=30, case=other)]
+
+    changes = await record_batch(store, [mine[0], theirs[0], mine[1], theirs[1]])
+
+    expected_mine, expected_theirs = one_by_one(mine, stored), one_by_one(theirs)
+    assert changes == [expected_mine[0], expected_theirs[0], expected_mine[1], expected_theirs[1]]
+    assert (await record(store, mine[0])).before == fold([opening, *mine])
+    assert (await record(store, theirs[0])).before == fold(theirs)
+
+
+async def test_a_replayed_batch_changes_and_saves_nothing(store: TimelineStore) -> None:
+    events: list[CaseEvent] = [opened(s=2, received_s=0), routed(s=3), reply(s=60)]
+    first = await record_batch(store, events)
+
+    replay = await record_batch(store, events, now=at(20_000))
+
+    assert not any(change.changed for change in replay)
+    assert [change.after for change in replay] == [first[-1].after] * 3
+    assert await changed(store, at(20_000)) == []
+
+
+async def test_an_empty_batch_changes_nothing(store: TimelineStore) -> None:
+    assert await record_batch(store, []) == []
+    assert await store.update_stage_records([], now=NOW) == []
+
+
+async def test_stage_events_in_a_batch_change_as_one_by_one(store: TimelineStore) -> None:
+    first: list[StageEvent] = [received(received_s=0), classified(s=0.25), opened(s=0.75)]
+    second = threaded(s=30, received_s=29, interaction=SECOND)
+    await record_stage(store, first[0])
+    batch = [first[1], second, first[2], first[1]]
+
+    changes = await store.update_stage_records(
+        [(e.interaction_id, lambda s, e=e: apply_stage(s, e)) for e in batch], now=NOW
+    )
+
+    after = [fold_stages(first[:2]), fold_stages([second]), fold_stages(first)]
+    assert changes == [
+        Change(before=fold_stages(first[:1]), after=after[0]),
+        Change(before=None, after=after[1]),
+        Change(before=after[0], after=after[2]),
+        Change(before=after[2], after=after[2]),
+    ]
+    assert (await record_stage(store, first[0])).before == fold_stages(first)
+    assert (await record_stage(store, second)).before == fold_stages([second])
+
+
+def race(
+    monkeypatch: pytest.MonkeyPatch,
+    records: _VersionedRecords[Any],
+    step: str,
+    write: Callable[[], Awaitable[object]],
+) -> None:
+    """Another writer's ``write`` lands just before the batch's ``step`` (once)."""
+    original = getattr(records, step)
+
+    async def racing(*args: Any, **kwargs: Any) -> Any:
+        monkeypatch.setattr(records, step, original)
+        await write()
+        return await original(*args, **kwargs)
+
+    monkeypatch.setattr(records, step, racing)
+
+
+def after_read(
+    monkeypatch: pytest.MonkeyPatch,
+    records: _VersionedRecords[Any],
+    write: Callable[[], Awaitable[object]],
+) -> None:
+    """Another writer's ``write`` lands between the batch's read and its writes."""
+    race(monkeypatch, records, "_write", write)
+
+
+async def version(mongo: MongoTimelineStore, case: UUID) -> int:
+    doc = await mongo.timelines.collection.find_one({"_id": str(case)})
+    assert doc is not None
+    return int(doc["version"])
+
+
+async def test_a_batch_writes_each_changed_timeline_once(mongo: MongoTimelineStore) -> None:
+    await record_batch(mongo, [opened(s=2, received_s=0), routed(s=3), reply(s=60)])
+    assert await version(mongo, CASE) == 1
+
+    await record_batch(mongo, [resolved(s=90), reopened(s=120)])
+    assert await version(mongo, CASE) == 2
+
+
+async def test_a_timeline_another_writer_changed_meanwhile_is_folded_again(
+    mongo: MongoTimelineStore, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    opening, routing, answer = opened(s=2, received_s=0), routed(s=3), reply(s=60)
+    await record(mongo, opening)
+    after_read(monkeypatch, mongo.timelines, lambda: record(mongo, routing))
+
+    changes = await record_batch(mongo, [answer])
+
+    assert changes == one_by_one([answer], fold([opening, routing]))
+    assert (await record(mongo, answer)).before == fold([opening, routing, answer])
+
+
+async def test_a_timeline_another_writer_created_meanwhile_is_folded_again(
+    mongo: MongoTimelineStore, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    routing, events = routed(s=3), [opened(s=2, received_s=0), reply(s=60)]
+    after_read(monkeypatch, mongo.timelines, lambda: record(mongo, routing))
+
+    changes = await record_batch(mongo, events)
+
+    assert changes == one_by_one(events, fold([routing]))
+    assert (await record(mongo, routing)).before == fold([routing, *events])
+
+
+async def test_only_the_timelines_that_lost_a_race_are_folded_again(
+    mongo: MongoTimelineStore, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    other, opening, routing = uuid4(), opened(s=2, received_s=0), routed(s=3)
+    theirs: list[CaseEvent] = [opened(s=5, received_s=4, case=other), reply(s=30, case=other)]
+    await record(mongo, opening)
+    after_read(monkeypatch, mongo.timelines, lambda: record(mongo, routing))
+    answer = reply(s=60)
+
+    changes = await record_batch(mongo, [theirs[0], answer, theirs[1]])
+
+    ours = one_by_one([answer], fold([opening, routing]))
+    assert changes == [one_by_one(theirs)[0], ours[0], one_by_one(theirs)[1]]
+    assert await version(mongo, other) == 1
+    assert await version(mongo, CASE) == 3
+
+
+async def test_a_landed_write_overwritten_before_the_check_is_not_folded_again(
+    mongo: MongoTimelineStore, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    other, opening, routing = uuid4(), opened(s=2, received_s=0), routed(s=3)
+    theirs = [opened(s=5, received_s=4, case=other), routed(s=6, case=other)]
+    await record_all(mongo, [opening, theirs[0]])
+    after_read(monkeypatch, mongo.timelines, lambda: record(mongo, routing))
+    race(monkeypatch, mongo.timelines, "_not_written", lambda: record(mongo, theirs[1]))
+    answer, their_answer = reply(s=60), reply(s=30, case=other)
+
+    changes = await record_batch(mongo, [answer, their_answer])
+
+    assert changes == [
+        *one_by_one([answer], fold([opening, routing])),
+        *one_by_one([their_answer], fold(theirs[:1])),
+    ]
+    assert (await record(mongo, their_answer)).before == fold([*theirs, their_answer])
+
+
+async def test_a_stage_record_another_writer_changed_meanwhile_is_folded_again(
+    mongo: MongoTimelineStore, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    arrival, classifying, threading = received(received_s=0), classified(s=1), opened(s=3)
+    await record_stage(mongo, arrival)
+    after_read(monkeypatch, mongo.stages, lambda: record_stage(mongo, classifying))
+
+    (change,) = await mongo.update_stage_records(
+        [(FIRST, lambda s: apply_stage(s, threading))], now=NOW
+    )
+
+    before = fold_stages([arrival, classifying])
+    assert change == Change(before=before, after=apply_stage(before, threading))
+    assert change.after.classify_to_case_s == 2
 
 
 # -- case records, changes, purge -------------------------------------------------------------

@@ -6,7 +6,7 @@ from typing import TypeVar
 from uuid import UUID
 
 from services.metrics.measures import CaseRecord
-from services.metrics.ports import Change
+from services.metrics.ports import Change, fold_in_order
 from services.metrics.rollups import Contribution, RollupRow
 from services.metrics.timeline import Stages, Timeline
 
@@ -26,6 +26,21 @@ def _update(
         records[key] = after
         saved_at[key] = now
     return Change(before=before, after=after)
+
+
+def _update_many(
+    records: dict[UUID, R],
+    saved_at: dict[UUID, datetime],
+    folds: Sequence[tuple[UUID, Callable[[R | None], R]]],
+    now: datetime,
+) -> tuple[list[Change[R]], int]:
+    """The changes of the folds, and how many records were saved (each changed one once)."""
+    stored = {key: records.get(key) for key, _ in folds}
+    changes, latest = fold_in_order(stored, folds)
+    saved = {key: r for key, r in latest.items() if r is not None and r != stored[key]}
+    records |= saved
+    saved_at |= dict.fromkeys(saved, now)
+    return changes, len(saved)
 
 
 class FakeTimelineStore:
@@ -49,6 +64,20 @@ class FakeTimelineStore:
         change = _update(self.stages, self.stages_saved_at, interaction_id, fold, now)
         self.writes += change.changed
         return change
+
+    async def update_timelines(
+        self, folds: Sequence[tuple[UUID, Callable[[Timeline | None], Timeline]]], *, now: datetime
+    ) -> list[Change[Timeline]]:
+        changes, saved = _update_many(self.timelines, self.saved_at, folds, now)
+        self.writes += saved
+        return changes
+
+    async def update_stage_records(
+        self, folds: Sequence[tuple[UUID, Callable[[Stages | None], Stages]]], *, now: datetime
+    ) -> list[Change[Stages]]:
+        changes, saved = _update_many(self.stages, self.stages_saved_at, folds, now)
+        self.writes += saved
+        return changes
 
     async def case_records(
         self, *, start: datetime, end: datetime, agency_id: str | None
