@@ -7,8 +7,10 @@ from faststream import Context
 
 from services.metrics.instruments import MetricsInstruments
 from services.metrics.ports import TimelineStore
+from shared.bus import DeadLetters
 from shared.http import from_state
 
 StoreDep = Annotated[TimelineStore, Depends(from_state("store"))]
 StoreContext = Annotated[TimelineStore, Context("store")]
 InstrumentsContext = Annotated[MetricsInstruments, Context("instruments")]
+DeadLettersContext = Annotated[DeadLetters, Context("dead_letters")]

@@ -1,9 +1,10 @@
-"""Metrics use cases: fold each event into its record, observe what became known; no framework.
+"""Metrics use cases: fold events into their records, observe what became known; no framework.
 
 Only ids, timestamps and bounded labels are kept: never message text or author identity.
 """
 
 import logging
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
@@ -49,24 +50,79 @@ def _log_stage(event: StageEvent, change: Change[Stages]) -> None:
     )
 
 
+def _case_fold(event: CaseEvent) -> Callable[[Timeline | None], Timeline]:
+    return lambda timeline: apply(timeline, event)
+
+
+def _stage_fold(event: StageEvent) -> Callable[[Stages | None], Stages]:
+    return lambda stages: apply_stage(stages, event)
+
+
+async def record_case_events(
+    events: Sequence[CaseEvent],
+    *,
+    store: TimelineStore,
+    instruments: MetricsInstruments,
+    now: datetime,
+) -> list[Change[Timeline]]:
+    """Fold case events, in order, into their cases' timelines (and, for those threading an
+    interaction, into that interaction's stages), each record written once. Observes what each
+    event made known, as one by one would. Idempotent: replayed events write and observe nothing."""
+    changes = await store.update_timelines([(e.case_id, _case_fold(e)) for e in events], now=now)
+    for change in changes:
+        instruments.record_case(change)
+    threading = [e for e in events if isinstance(e, CaseOpened | InteractionThreaded)]
+    await _record_stages(threading, store=store, instruments=instruments, now=now)
+    for event, change in zip(events, changes, strict=True):
+        log.info(
+            "case_event_recorded",
+            extra={
+                "agency_id": event.agency_id,
+                "case_id": str(event.case_id),
+                "event_id": str(event.event_id),
+                "outcome": _outcome(change),
+            },
+        )
+    return changes
+
+
+async def record_interactions_received(
+    events: Sequence[InteractionReceived | InteractionEdited],
+    *,
+    store: TimelineStore,
+    instruments: MetricsInstruments,
+    now: datetime,
+) -> list[Change[Stages] | None]:
+    """Note when each interaction was received (``None`` for an edit: it changes no timing).
+    Idempotent."""
+    received = [e for e in events if isinstance(e, InteractionReceived)]
+    changes = await _record_stages(received, store=store, instruments=instruments, now=now)
+    for event, change in zip(received, changes, strict=True):
+        _log_stage(event, change)
+    in_order = iter(changes)
+    return [next(in_order) if isinstance(e, InteractionReceived) else None for e in events]
+
+
+async def record_interactions_classified(
+    events: Sequence[InteractionClassified],
+    *,
+    store: TimelineStore,
+    instruments: MetricsInstruments,
+    now: datetime,
+) -> list[Change[Stages]]:
+    """Note when each interaction was classified and count it once by its labels. Idempotent."""
+    changes = await _record_stages(events, store=store, instruments=instruments, now=now)
+    for event, change in zip(events, changes, strict=True):
+        instruments.record_classified(event, change)
+        _log_stage(event, change)
+    return changes
+
+
 async def record_case_event(
     event: CaseEvent, *, store: TimelineStore, instruments: MetricsInstruments, now: datetime
 ) -> Change[Timeline]:
-    """Fold a case event into the case's timeline (and, when it threads an interaction, into
-    that interaction's stages). Idempotent: a replayed event writes and observes nothing."""
-    change = await store.update_timeline(event.case_id, lambda t: apply(t, event), now=now)
-    instruments.record_case(change)
-    if isinstance(event, CaseOpened | InteractionThreaded):
-        await _record_stage(event, store=store, instruments=instruments, now=now)
-    log.info(
-        "case_event_recorded",
-        extra={
-            "agency_id": event.agency_id,
-            "case_id": str(event.case_id),
-            "event_id": str(event.event_id),
-            "outcome": _outcome(change),
-        },
-    )
+    """``record_case_events`` of one event."""
+    (change,) = await record_case_events([event], store=store, instruments=instruments, now=now)
     return change
 
 
@@ -77,11 +133,10 @@ async def record_interaction_received(
     instruments: MetricsInstruments,
     now: datetime,
 ) -> Change[Stages] | None:
-    """Note when the interaction was received. Idempotent; an edit changes no timing."""
-    if isinstance(event, InteractionEdited):
-        return None
-    change = await _record_stage(event, store=store, instruments=instruments, now=now)
-    _log_stage(event, change)
+    """``record_interactions_received`` of one event."""
+    (change,) = await record_interactions_received(
+        [event], store=store, instruments=instruments, now=now
+    )
     return change
 
 
@@ -92,21 +147,25 @@ async def record_interaction_classified(
     instruments: MetricsInstruments,
     now: datetime,
 ) -> Change[Stages]:
-    """Note when the interaction was classified and count it once by its labels. Idempotent."""
-    change = await _record_stage(event, store=store, instruments=instruments, now=now)
-    instruments.record_classified(event, change)
-    _log_stage(event, change)
-    return change
-
-
-async def _record_stage(
-    event: StageEvent, *, store: TimelineStore, instruments: MetricsInstruments, now: datetime
-) -> Change[Stages]:
-    change = await store.update_stages(
-        event.interaction_id, lambda s: apply_stage(s, event), now=now
+    """``record_interactions_classified`` of one event."""
+    (change,) = await record_interactions_classified(
+        [event], store=store, instruments=instruments, now=now
     )
-    instruments.record_stages(change)
     return change
+
+
+async def _record_stages(
+    events: Sequence[StageEvent],
+    *,
+    store: TimelineStore,
+    instruments: MetricsInstruments,
+    now: datetime,
+) -> list[Change[Stages]]:
+    folds = [(e.interaction_id, _stage_fold(e)) for e in events]
+    changes = await store.update_stage_records(folds, now=now)
+    for change in changes:
+        instruments.record_stages(change)
+    return changes
 
 
 # -- roll-ups ----------------------------------------------------------------------------------

@@ -1,20 +1,31 @@
 """``cases.events``: every case lifecycle change, folded into the case's timeline."""
 
-from faststream.kafka import KafkaRouter
+from functools import partial
+
+from faststream.kafka import KafkaMessage, KafkaRouter
+from pydantic import TypeAdapter
 
 from services.metrics import usecases
-from services.metrics.consumers import GROUP
-from services.metrics.deps import InstrumentsContext, StoreContext
-from shared.bus import consumer_options
+from services.metrics.consumers import GROUP, record_batch
+from services.metrics.deps import DeadLettersContext, InstrumentsContext, StoreContext
+from shared.bus import batch_consumer_options
 from shared.clock import utc_now
 from shared.events import CaseEvent
 from shared.topics import Topic
 
 router = KafkaRouter()
+EVENT: TypeAdapter[CaseEvent] = TypeAdapter(CaseEvent)
 
 
-@router.subscriber(Topic.CASES_EVENTS, **consumer_options(group=GROUP))
-async def on_case_event(
-    event: CaseEvent, store: StoreContext, instruments: InstrumentsContext
+@router.subscriber(Topic.CASES_EVENTS, **batch_consumer_options(group=GROUP))
+async def on_case_events(
+    bodies: list[bytes],
+    message: KafkaMessage,
+    store: StoreContext,
+    instruments: InstrumentsContext,
+    dead_letters: DeadLettersContext,
 ) -> None:
-    await usecases.record_case_event(event, store=store, instruments=instruments, now=utc_now())
+    record = partial(
+        usecases.record_case_events, store=store, instruments=instruments, now=utc_now()
+    )
+    await record_batch(bodies, message, EVENT, record, dead_letters=dead_letters)

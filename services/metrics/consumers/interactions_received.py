@@ -1,22 +1,34 @@
 """``interactions.received``: when each interaction entered the pipeline."""
 
-from faststream.kafka import KafkaRouter
+from functools import partial
+
+from faststream.kafka import KafkaMessage, KafkaRouter
+from pydantic import TypeAdapter
 
 from services.metrics import usecases
-from services.metrics.consumers import GROUP
-from services.metrics.deps import InstrumentsContext, StoreContext
-from shared.bus import consumer_options
+from services.metrics.consumers import GROUP, record_batch
+from services.metrics.deps import DeadLettersContext, InstrumentsContext, StoreContext
+from shared.bus import batch_consumer_options
 from shared.clock import utc_now
-from shared.events import InteractionEvent
+from shared.events import InteractionEdited, InteractionEvent, InteractionReceived
 from shared.topics import Topic
 
 router = KafkaRouter()
+EVENT: TypeAdapter[InteractionReceived | InteractionEdited] = TypeAdapter(InteractionEvent)
 
 
-@router.subscriber(Topic.INTERACTIONS_RECEIVED, **consumer_options(group=GROUP))
-async def on_interaction_received(
-    event: InteractionEvent, store: StoreContext, instruments: InstrumentsContext
+@router.subscriber(Topic.INTERACTIONS_RECEIVED, **batch_consumer_options(group=GROUP))
+async def on_interactions_received(
+    bodies: list[bytes],
+    message: KafkaMessage,
+    store: StoreContext,
+    instruments: InstrumentsContext,
+    dead_letters: DeadLettersContext,
 ) -> None:
-    await usecases.record_interaction_received(
-        event, store=store, instruments=instruments, now=utc_now()
+    record = partial(
+        usecases.record_interactions_received,
+        store=store,
+        instruments=instruments,
+        now=utc_now(),
     )
+    await record_batch(bodies, message, EVENT, record, dead_letters=dead_letters)

@@ -1,15 +1,19 @@
 """Metrics use cases on an in-memory store: Prometheus observes each fact once, replays none."""
 
+from uuid import uuid4
+
 import pytest
 from prometheus_client import CollectorRegistry
 
 from services.metrics.instruments import MetricsInstruments
 from services.metrics.usecases import (
     record_case_event,
+    record_case_events,
     record_interaction_classified,
     record_interaction_received,
+    record_interactions_received,
 )
-from shared.events import CaseEvent
+from shared.events import CaseEvent, InteractionEdited
 from tests.handlers.metrics.fakes import FakeTimelineStore
 from tests.unit.metrics.builders import (
     CASE,
@@ -17,6 +21,7 @@ from tests.unit.metrics.builders import (
     SECOND,
     at,
     classified,
+    interaction,
     opened,
     received,
     reopened,
@@ -211,3 +216,41 @@ async def test_nothing_of_the_message_text_or_its_author_is_stored(
     stored = str([r.model_dump() for r in [*store.stages.values(), *store.timelines.values()]])
     for private in ("nid de poule", "citizen-42", "jdupont", "Dupont", "alice"):
         assert private not in stored
+
+
+async def test_a_batch_of_received_events_notes_no_timing_for_an_edit(
+    store: FakeTimelineStore, instruments: MetricsInstruments
+) -> None:
+    arrival = received(received_s=0)
+    edit = InteractionEdited(
+        event_id=uuid4(),
+        occurred_at=at(5),
+        agency_id="lyon",
+        interaction_id=FIRST,
+        interaction=interaction(received_s=0),
+        edited_at=at(5),
+    )
+
+    changes = await record_interactions_received(
+        [edit, arrival, edit], store=store, instruments=instruments, now=NOW
+    )
+
+    assert changes[0] is None
+    assert changes[2] is None
+    assert changes[1] is not None
+    assert changes[1].changed
+    assert store.stages[FIRST].received_at == at(0)
+
+
+async def test_a_batch_writes_each_record_once_and_observes_each_fact_once(
+    store: FakeTimelineStore, instruments: MetricsInstruments, registry: CollectorRegistry
+) -> None:
+    answer = reply(s=600)
+    events: list[CaseEvent] = [routed(), answer, opened(received_s=0), answer, reply(s=900)]
+
+    changes = await record_case_events(events, store=store, instruments=instruments, now=NOW)
+
+    assert [change.changed for change in changes] == [True, True, True, False, True]
+    assert store.writes == 2  # the timeline and the opened interaction's stage record
+    assert sample(registry, "agora_metrics_first_response_seconds_count", **CASE_LABELS) == 1
+    assert sample(registry, "agora_metrics_first_response_seconds_sum", **CASE_LABELS) == 600
