@@ -24,6 +24,24 @@ class StoredCase:
 
 
 @dataclass(frozen=True)
+class NewCase:
+    """A case to insert with its pending events."""
+
+    case: Case
+    outbox: Sequence[Document] = ()
+
+
+@dataclass(frozen=True)
+class CaseChange:
+    """A case to store whole (deliveries aside) if still at ``seen_version``, with its new
+    pending events; it may be several versions later."""
+
+    case: Case
+    seen_version: int
+    outbox: Sequence[Document] = ()
+
+
+@dataclass(frozen=True)
 class CaseQuery:
     """Filters and page of a case listing; ``None`` means any."""
 
@@ -48,14 +66,32 @@ class CaseRepository(Protocol):
     async def latest(self, *, conversation_key: str) -> StoredCase | None:
         """The conversation's case of the highest generation."""
 
+    async def find_by_interactions(self, *, interaction_ids: Sequence[UUID]) -> list[StoredCase]:
+        """The cases holding any of these interactions, whatever their generation."""
+        ...
+
+    async def latest_of(self, *, conversation_keys: Sequence[str]) -> dict[str, StoredCase]:
+        """Each conversation's case of the highest generation; conversations without any are
+        left out."""
+        ...
+
     async def insert(self, case: Case, *, outbox: Sequence[Document]) -> bool:
         """Store a new case with its pending events; False when its id or generation exists."""
+
+    async def insert_many(self, new: Sequence[NewCase]) -> list[bool]:
+        """``insert`` of each case, in one write; whether each was stored, in order."""
+        ...
 
     async def append(self, case: Case, *, seen_version: int, outbox: Sequence[Document]) -> bool:
         """Store ``case``, whose last thread entry is new, if still at ``seen_version``."""
 
     async def save(self, case: Case, *, seen_version: int, outbox: Sequence[Document] = ()) -> bool:
         """Store the whole case (not its deliveries) if it is still at ``seen_version``."""
+        ...
+
+    async def save_many(self, changes: Sequence[CaseChange]) -> list[bool]:
+        """``save`` of each change, in one write; whether each case is stored as saved, in order
+        (False for a case whose version moved)."""
         ...
 
     async def save_delivery(
@@ -164,3 +200,10 @@ class Publisher(Protocol):
         timeout_s: float = 2.0,
     ) -> bool:
         """Publish if the broker answers in time; else leave them to the relay (False)."""
+        ...
+
+    async def publish_many(
+        self, collection: str, documents: Sequence[tuple[object, Sequence[Document]]]
+    ) -> None:
+        """``publish`` of each document's entries: in order per key, keys in parallel."""
+        ...

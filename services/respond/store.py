@@ -9,8 +9,9 @@ from enum import Enum
 from typing import Any
 from uuid import UUID
 
-from pymongo import ASCENDING, DESCENDING
-from pymongo.errors import DuplicateKeyError
+import bson
+from pymongo import ASCENDING, DESCENDING, UpdateOne
+from pymongo.errors import BulkWriteError, DuplicateKeyError
 
 from services.respond.domain.access import User
 from services.respond.domain.cases import Case, InboundEntry
@@ -19,7 +20,9 @@ from services.respond.ports import (
     CASES,
     AuditEntry,
     AuditQuery,
+    CaseChange,
     CaseQuery,
+    NewCase,
     SentMessage,
     StoredCase,
 )
@@ -43,6 +46,7 @@ _RANKS = {"none": 0, "at_risk": 1, "breached": 2}
 # Fields an append leaves to its own operators; deliveries are only written by delivery.
 _APPENDED = frozenset({"_id", "thread", "interaction_ids", "version", DELIVERIES})
 _SAVED_APART = frozenset({"_id", DELIVERIES})
+DUPLICATE_KEY = 11000
 
 
 def _bson(value: Any) -> Any:
@@ -75,6 +79,25 @@ def from_document(doc: Document) -> StoredCase:
         pending=list(doc.get(OUTBOX_FIELD, [])),
         delivery_version=doc.get(DELIVERY_VERSION, 0),
     )
+
+
+def _new_document(case: Case, outbox: Sequence[Document]) -> Document:
+    return {**to_document(case), OUTBOX_FIELD: list(outbox), DELIVERY_VERSION: 0}
+
+
+def _saved_fields(case: Case) -> Document:
+    """What a save sets: the whole case but the fields written apart."""
+    return {k: v for k, v in to_document(case).items() if k not in _SAVED_APART}
+
+
+def _saving(
+    case: Case, *, seen_version: int, outbox: Sequence[Document]
+) -> tuple[Document, Document]:
+    """The filter and update of a save: optimistic on the version, events pushed."""
+    update: Document = {"$set": _saved_fields(case)}
+    if outbox:
+        update["$push"] = {OUTBOX_FIELD: {"$each": list(outbox)}}
+    return {"_id": str(case.case_id), "version": seen_version}, update
 
 
 class MongoCaseRepository:
@@ -120,15 +143,45 @@ class MongoCaseRepository:
         docs = await cursor.to_list(None)
         return from_document(docs[0]) if docs else None
 
+    async def find_by_interactions(self, *, interaction_ids: Sequence[UUID]) -> list[StoredCase]:
+        """One ``find`` with ``$in`` over the indexed interaction ids."""
+        cursor = self.collection.find(
+            {"interaction_ids": {"$in": [str(i) for i in interaction_ids]}}
+        )
+        return [from_document(d) for d in await cursor.to_list(None)]
+
+    async def latest_of(self, *, conversation_keys: Sequence[str]) -> dict[str, StoredCase]:
+        """One ``find`` of the conversations' cases, every generation (a handful each)."""
+        cursor = self.collection.find(
+            {"conversation_key": {"$in": list(conversation_keys)}},
+            sort=[("generation", ASCENDING)],
+        )
+        return {d["conversation_key"]: from_document(d) for d in await cursor.to_list(None)}
+
     async def insert(self, case: Case, *, outbox: Sequence[Document]) -> bool:
         """One ``insert_one`` of the case and its pending events; False if it exists."""
         try:
-            await self.collection.insert_one(
-                {**to_document(case), OUTBOX_FIELD: list(outbox), DELIVERY_VERSION: 0}
-            )
+            await self.collection.insert_one(_new_document(case, outbox))
         except DuplicateKeyError:
             return False
         return True
+
+    async def insert_many(self, new: Sequence[NewCase]) -> list[bool]:
+        """One unordered ``insert_many``: a case whose id or generation exists is refused, the
+        others are stored."""
+        if not new:
+            return []
+        try:
+            await self.collection.insert_many(
+                [_new_document(n.case, n.outbox) for n in new], ordered=False
+            )
+        except BulkWriteError as error:
+            errors = error.details.get("writeErrors", [])
+            if any(e.get("code") != DUPLICATE_KEY for e in errors):
+                raise
+            refused = {e["index"] for e in errors}
+            return [i not in refused for i in range(len(new))]
+        return [True] * len(new)
 
     async def append(self, case: Case, *, seen_version: int, outbox: Sequence[Document]) -> bool:
         """One ``update_one``: push the new thread entry and events, bump the version.
@@ -157,14 +210,44 @@ class MongoCaseRepository:
 
     async def save(self, case: Case, *, seen_version: int, outbox: Sequence[Document] = ()) -> bool:
         """Store ``case`` whole but its deliveries, with its events; optimistic on the version."""
-        doc = to_document(case)
-        update: Document = {"$set": {k: v for k, v in doc.items() if k not in _SAVED_APART}}
-        if outbox:
-            update["$push"] = {OUTBOX_FIELD: {"$each": list(outbox)}}
         result = await self.collection.update_one(
-            {"_id": doc["_id"], "version": seen_version}, update
+            *_saving(case, seen_version=seen_version, outbox=outbox)
         )
         return result.matched_count == 1
+
+    async def save_many(self, changes: Sequence[CaseChange]) -> list[bool]:
+        """One unordered ``bulk_write`` of ``save``s. When fewer matched, one read tells which
+        cases hold what was saved: those whose version moved do not (neither do those changed
+        again since, which a caller retrying idempotently does not mind)."""
+        if not changes:
+            return []
+        result = await self.collection.bulk_write(
+            [
+                UpdateOne(*_saving(c.case, seen_version=c.seen_version, outbox=c.outbox))
+                for c in changes
+            ],
+            ordered=False,
+        )
+        if result.matched_count == len(changes):
+            return [True] * len(changes)
+        wanted = [_saved_fields(c.case) for c in changes]
+        cursor = self.collection.find(
+            {"_id": {"$in": [str(c.case.case_id) for c in changes]}},
+            dict.fromkeys(wanted[0], 1),
+        )
+        stored = {d["_id"]: d for d in await cursor.to_list(None)}
+        return [
+            self._holds(stored.get(str(c.case.case_id)), fields)
+            for c, fields in zip(changes, wanted, strict=True)
+        ]
+
+    def _holds(self, stored: Document | None, fields: Document) -> bool:
+        """Whether ``stored`` has these fields as they read back once written."""
+        if stored is None:
+            return False
+        codec = self.collection.codec_options
+        written = bson.decode(bson.encode(fields, codec_options=codec), codec_options=codec)
+        return all(stored.get(k) == v for k, v in written.items())
 
     async def save_delivery(
         self, case: Case, *, reply_id: UUID, seen: int, outbox: Sequence[Document]

@@ -28,7 +28,14 @@ from services.respond.domain.cases import (
 from services.respond.domain.escalation import escalate
 from services.respond.domain.routing import route
 from services.respond.domain.sla import SlaClock
-from services.respond.ports import CaseQuery, CaseRepository, StoredCase, TokenStore
+from services.respond.ports import (
+    CaseChange,
+    CaseQuery,
+    CaseRepository,
+    NewCase,
+    StoredCase,
+    TokenStore,
+)
 from services.respond.store import MongoCaseRepository, MongoTokenStore
 from services.respond.usecases import thread_interaction
 from shared.errors import Conflict
@@ -255,6 +262,45 @@ async def test_latest_of_an_unknown_conversation_is_none(cases: CaseRepository) 
     await stored(cases, case_of("post-1"))
 
     assert await cases.latest(conversation_key="lyon:facebook:post-2") is None
+
+
+async def test_the_cases_holding_any_of_many_interactions_are_found_at_once(
+    cases: CaseRepository,
+) -> None:
+    first, second = message("m1"), message("m2", received_s=30)
+    case = a_case(first)
+    await stored(cases, case, case_of("post-2"), case_of("post-3"))
+    threaded, entries = threading(case, second, s=31)
+    assert await cases.append(threaded, seen_version=case.version, outbox=entries)
+    other = message("m-post-3", conversation="post-3")
+
+    found = await cases.find_by_interactions(
+        interaction_ids=[first.interaction_id, second.interaction_id, other.interaction_id]
+    )
+
+    assert sorted(str(s.case.case_id) for s in found) == sorted(
+        str(c) for c in (case.case_id, case_of("post-3").case_id)
+    )
+    assert next(s for s in found if s.case.case_id == case.case_id).pending == entries
+    assert await cases.find_by_interactions(interaction_ids=[message("m9").interaction_id]) == []
+
+
+async def test_latest_of_many_conversations_is_each_ones_highest_generation(
+    cases: CaseRepository,
+) -> None:
+    first = changed(a_case(message("m1")), status=CaseStatus.RESOLVED)
+    later = next_case(first, message("m2", received_s=3600), opened_s=3602)
+    elsewhere = case_of("post-2")
+    await stored(cases, later, first, elsewhere, case_of("post-3"))
+
+    latest = await cases.latest_of(
+        conversation_keys=[first.conversation_key, elsewhere.conversation_key, "lyon:x:none"]
+    )
+
+    assert {k: s.case for k, s in latest.items()} == {
+        first.conversation_key: later,
+        elsewhere.conversation_key: elsewhere,
+    }
 
 
 # -- appending to the thread -------------------------------------------------------------------
@@ -515,6 +561,85 @@ async def test_a_save_never_touches_the_deliveries(cases: CaseRepository) -> Non
     after = await cases.get(case_id=case.case_id)
     assert after is not None
     assert after.case == changed(noted, deliveries=with_delivery.deliveries)
+
+
+# -- writing a batch ---------------------------------------------------------------------------
+
+
+async def test_a_batch_insert_stores_the_new_cases_and_refuses_those_that_exist(
+    cases: CaseRepository,
+) -> None:
+    existing, event = case_of("post-1"), message("m-post-2", conversation="post-2")
+    await stored(cases, existing)
+    new = a_case(event)
+    same_generation = changed(case_of("post-2"), case_id=uuid4())
+    entries = opening_entries(event, new)
+
+    written = await cases.insert_many(
+        [
+            NewCase(new, entries),
+            NewCase(changed(existing, team="eau")),
+            NewCase(same_generation),
+            NewCase(case_of("post-3")),
+        ]
+    )
+
+    assert written == [True, False, False, True]
+    assert await cases.get(case_id=new.case_id) == StoredCase(case=new, pending=entries)
+    assert await cases.get(case_id=existing.case_id) == StoredCase(case=existing)
+    assert await cases.get(case_id=same_generation.case_id) is None
+    assert await cases.get(case_id=case_of("post-3").case_id) is not None
+    assert await cases.insert_many([]) == []
+
+
+async def test_a_batch_save_stores_cases_several_versions_on_and_refuses_a_moved_one(
+    cases: CaseRepository,
+) -> None:
+    """Two cases each get two messages; a reply moved the second one meanwhile."""
+    quiet, busy = case_of("post-1"), case_of("post-2")
+    await stored(cases, quiet, busy)
+    replied, reply_entries = replying(busy, s=20)
+    assert await cases.append(replied, seen_version=1, outbox=reply_entries)
+    changes = []
+    for case in (quiet, busy):
+        conversation = case.conversation_id
+        once, first = threading(case, message("a", conversation=conversation, received_s=30), s=31)
+        twice, second = threading(once, message("b", conversation=conversation), s=41)
+        changes.append(CaseChange(twice, seen_version=1, outbox=[*first, *second]))
+
+    assert await cases.save_many(changes) == [True, False]
+
+    assert await cases.get(case_id=quiet.case_id) == StoredCase(
+        case=changes[0].case, pending=list(changes[0].outbox)
+    )
+    assert changes[0].case.version == 3
+    assert await cases.get(case_id=busy.case_id) == StoredCase(case=replied, pending=reply_entries)
+    assert await cases.save_many([]) == []
+
+
+async def test_a_batch_save_of_an_unknown_case_creates_nothing(cases: CaseRepository) -> None:
+    case = case_of("post-1")
+    assert await cases.save_many([CaseChange(case, seen_version=1)]) == [False]
+    assert await cases.get(case_id=case.case_id) is None
+
+
+async def test_a_batch_save_keeps_a_delivery_recorded_meanwhile(cases: CaseRepository) -> None:
+    case = case_of("post-1")
+    await stored(cases, case)
+    replied, _ = replying(case, s=90)
+    assert await cases.save(replied, seen_version=1)
+    with_delivery, reply_id = delivered(replied)
+    assert await cases.save_delivery(with_delivery, reply_id=reply_id, seen=0, outbox=[])
+    threaded, entries = threading(replied, message("m2", conversation="post-1"), s=120)
+
+    assert await cases.save_many([CaseChange(threaded, seen_version=2, outbox=entries)]) == [True]
+
+    after = await cases.get(case_id=case.case_id)
+    assert after == StoredCase(
+        case=changed(threaded, deliveries=with_delivery.deliveries),
+        pending=entries,
+        delivery_version=1,
+    )
 
 
 # -- deliveries --------------------------------------------------------------------------------

@@ -9,7 +9,15 @@ from uuid import UUID
 from services.respond.domain.access import User
 from services.respond.domain.cases import Case, InboundEntry
 from services.respond.domain.escalation import next_check
-from services.respond.ports import AuditEntry, AuditQuery, CaseQuery, SentMessage, StoredCase
+from services.respond.ports import (
+    AuditEntry,
+    AuditQuery,
+    CaseChange,
+    CaseQuery,
+    NewCase,
+    SentMessage,
+    StoredCase,
+)
 from shared.mongo import Document
 
 _NO_DUE = datetime.max.replace(tzinfo=UTC)
@@ -58,6 +66,22 @@ class FakeCaseRepository:
     async def latest(self, *, conversation_key: str) -> StoredCase | None:
         same = [s for s in self.stored.values() if s.case.conversation_key == conversation_key]
         return max(same, key=lambda s: s.case.generation, default=None)
+
+    async def find_by_interactions(self, *, interaction_ids: Sequence[UUID]) -> list[StoredCase]:
+        wanted = set(interaction_ids)
+        return [s for s in self.stored.values() if wanted.intersection(s.case.interaction_ids)]
+
+    async def latest_of(self, *, conversation_keys: Sequence[str]) -> dict[str, StoredCase]:
+        found = {k: await self.latest(conversation_key=k) for k in conversation_keys}
+        return {k: s for k, s in found.items() if s is not None}
+
+    async def insert_many(self, new: Sequence[NewCase]) -> list[bool]:
+        return [await self.insert(n.case, outbox=n.outbox) for n in new]
+
+    async def save_many(self, changes: Sequence[CaseChange]) -> list[bool]:
+        return [
+            await self.save(c.case, seen_version=c.seen_version, outbox=c.outbox) for c in changes
+        ]
 
     async def insert(self, case: Case, *, outbox: Sequence[Document]) -> bool:
         taken = any(
@@ -230,6 +254,12 @@ class FakeOutbox:
         if self.down:
             raise ConnectionError("broker unreachable")
         self.published.extend(entries)
+
+    async def publish_many(
+        self, collection: str, documents: Sequence[tuple[object, Sequence[Document]]]
+    ) -> None:
+        for doc_id, entries in documents:
+            await self.publish(collection, doc_id, entries)
 
     async def publish_soon(
         self,
