@@ -7,7 +7,7 @@ from fastapi import FastAPI
 from services.metrics.agencies import Agencies
 from services.metrics.api import public, reports, volumes
 from services.metrics.consumers import cases_events, interactions_classified, interactions_received
-from services.metrics.gauges import REFRESH_INTERVAL_S, CaseGauges, read_case_counts
+from services.metrics.gauges import REFRESH_INTERVAL_S, CaseCountsReader, CaseGauges
 from services.metrics.instruments import MetricsInstruments
 from services.metrics.lag import ConsumerLagGauge, ConsumerLagReader
 from services.metrics.maintenance import RollupMaintenance
@@ -50,8 +50,10 @@ def create_app(settings: MetricsSettings) -> FastAPI:
             clock=utc_now,
         )
 
+        case_counts = CaseCountsReader(backends.db)
+
         async def refresh_cases() -> None:
-            case_gauges.snapshot.update(await read_case_counts(backends.db, now=utc_now()))
+            case_gauges.snapshot.update(await case_counts.read(now=utc_now()))
 
         async def refresh_lag() -> None:
             lag_gauge.snapshot.update(await lag.read())

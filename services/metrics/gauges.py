@@ -119,7 +119,6 @@ def count_cases(docs: Iterable[Document], *, now: datetime) -> CaseCounts:
 # -- reading the timelines --------------------------------------------------------------------
 
 PROJECTION = {
-    "_id": 0,
     "agency_id": 1,
     "team": 1,
     "resolved": 1,
@@ -129,20 +128,53 @@ PROJECTION = {
     "resolved_at": 1,
     "resolution_due": 1,
 }
+# Timelines saved this long before the previous read started are read again: a write stamped
+# just before it may have landed after it.
+READ_OVERLAP = timedelta(seconds=30)
+# A full read this often drops what the changed-since reads cannot see: deleted timelines.
+FULL_READ_EVERY = timedelta(minutes=10)
 
 
-async def read_case_counts(db: Database, *, now: datetime) -> CaseCounts:
-    """Open cases, and those whose SLA outcome may have become known within the window."""
-    since = now - SLA_WINDOW
-    query = {
-        "$or": [
-            {"resolved": False},
-            {"first_response_due": {"$gt": since}},
-            {"resolution_due": {"$gt": since}},
-        ]
-    }
-    docs = await db[TIMELINES].find(query, PROJECTION).to_list(None)
-    return count_cases(docs, now=now)
+def may_count(doc: Document, *, since: datetime) -> bool:
+    """Open, or an SLA due time after ``since``: a case ``count_cases`` may count from ``since``
+    on. A case that may not never may again (``since`` only grows) until its timeline changes."""
+    dues = (doc.get("first_response_due"), doc.get("resolution_due"))
+    return not doc.get("resolved", False) or any(due is not None and due > since for due in dues)
+
+
+class CaseCountsReader:
+    """Keeps the timelines that may count, reading only those saved since the previous read
+    (indexed by ``updated_at``), and all of them every ``FULL_READ_EVERY``: a full read scans
+    the collection, seconds on SecantusDB at tens of thousands of cases."""
+
+    def __init__(self, db: Database) -> None:
+        self.timelines = db[TIMELINES]
+        self.docs: dict[str, Document] = {}
+        self.read_at: datetime | None = None
+        self.full_read_at: datetime | None = None
+
+    async def read(self, *, now: datetime) -> CaseCounts:
+        since = now - SLA_WINDOW
+        if (
+            self.read_at is None
+            or self.full_read_at is None
+            or (now - self.full_read_at >= FULL_READ_EVERY)
+        ):
+            query: Document = {
+                "$or": [
+                    {"resolved": False},
+                    {"first_response_due": {"$gt": since}},
+                    {"resolution_due": {"$gt": since}},
+                ]
+            }
+            self.docs, self.full_read_at = {}, now
+        else:
+            query = {"updated_at": {"$gte": self.read_at - READ_OVERLAP}}
+        changed = await self.timelines.find(query, PROJECTION).to_list(None)
+        self.docs |= {str(doc["_id"]): doc for doc in changed}
+        self.docs = {key: doc for key, doc in self.docs.items() if may_count(doc, since=since)}
+        self.read_at = now
+        return count_cases(self.docs.values(), now=now)
 
 
 # -- exporting --------------------------------------------------------------------------------

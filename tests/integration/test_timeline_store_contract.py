@@ -14,6 +14,7 @@ from uuid import UUID, uuid4
 
 import pytest
 
+from services.metrics.gauges import CaseCounts, CaseCountsReader
 from services.metrics.measures import CaseRecord
 from services.metrics.ports import Change, RollupStore, TimelineStore
 from services.metrics.rollup_store import MongoRollupStore
@@ -547,6 +548,35 @@ async def test_purge_deletes_timelines_first_received_before_the_cutoff_and_old_
     assert deleted == 3  # the old timeline, the unopened one saved long ago, the stage record
     assert [t.case_id for t in await changed(store, None)] == [recent]
     assert (await record_stage(store, received(received_s=0))).before is None
+
+
+# -- open-case gauges, read from the stored timelines ------------------------------------------
+
+
+async def test_case_counts_read_from_changes_equal_a_full_read(mongo: MongoTimelineStore) -> None:
+    reader, other = CaseCountsReader(mongo.timelines.collection.database), uuid4()
+    a_day = 86_400
+
+    async def save(event: CaseEvent, saved_s: float) -> None:
+        await mongo.update_timeline(event.case_id, lambda t: apply(t, event), now=at(saved_s))
+
+    async def counts(now_s: float) -> CaseCounts:
+        full = await CaseCountsReader(mongo.timelines.collection.database).read(now=at(now_s))
+        assert await reader.read(now=at(now_s)) == full
+        return full
+
+    await save(opened(received_s=0), 2)
+    await save(routed(first_response_due_s=900, resolution_due_s=3600), 3)
+    assert sum((await counts(100)).open.values()) == 1
+    await save(resolved(s=200), 200)
+    await save(opened(s=300, received_s=300, case=other), 300)
+    assert sum((await counts(400)).open.values()) == 1
+    assert (await counts(400)).sla != CaseCounts().sla
+    await save(reopened(s=500), 500)
+    assert sum((await counts(550)).open.values()) == 2
+    assert reader.full_read_at == at(100)  # the later reads read only what changed
+    await save(resolved(s=a_day), a_day)
+    assert sum((await counts(a_day + 4000)).open.values()) == 1
 
 
 # -- roll-ups ----------------------------------------------------------------------------------

@@ -6,7 +6,14 @@ from typing import Any
 import pytest
 from prometheus_client import CollectorRegistry
 
-from services.metrics.gauges import CaseCounts, CaseGauges, at_sla_risk, count_cases, sla_outcome
+from services.metrics.gauges import (
+    CaseCounts,
+    CaseGauges,
+    at_sla_risk,
+    count_cases,
+    may_count,
+    sla_outcome,
+)
 from shared.config import load_config
 from tests.conftest import TEST_CONFIG
 
@@ -100,6 +107,22 @@ def test_counting_groups_open_at_risk_and_sla_outcomes_by_agency_and_team() -> N
         ("lyon", "voirie", "resolution", "met"): 1,
         ("lyon", "voirie", "resolution", "breached"): 1,
     }
+
+
+@pytest.mark.parametrize(
+    ("fields", "counts"),
+    [
+        ({}, True),  # open
+        ({"resolved": True}, False),
+        ({"resolved": True, "first_response_due": SINCE + timedelta(seconds=1)}, True),
+        ({"resolved": True, "resolution_due": SINCE + timedelta(seconds=1)}, True),
+        ({"resolved": True, "first_response_due": SINCE, "resolution_due": SINCE}, False),
+    ],
+)
+def test_a_case_may_count_while_open_or_due_within_the_window(
+    fields: dict[str, Any], counts: bool
+) -> None:
+    assert may_count(_timeline(**fields), since=SINCE) is counts
 
 
 @pytest.fixture
