@@ -7,6 +7,7 @@ other replicas assigned during that window.
 """
 
 import time
+from collections import Counter
 from collections.abc import Callable, Sequence
 
 from services.respond.ports import CaseRepository
@@ -46,3 +47,20 @@ class AssigneeLoads:
         known = self._known.get((agency_id, member))
         if known is not None:
             self._known[(agency_id, member)] = (known[0] + 1, known[1])
+
+
+class BatchLoads:
+    """``AssigneeLoads`` plus the assignments of a batch not stored yet, so that a member's
+    capacity holds within the batch too (even when a count is read again meanwhile)."""
+
+    def __init__(self, loads: AssigneeLoads) -> None:
+        self.loads = loads
+        self._pending: Counter[tuple[str, str]] = Counter()
+
+    async def of(self, agency_id: str, members: Sequence[str]) -> dict[str, int]:
+        counted = await self.loads.of(agency_id, members)
+        return {m: n + self._pending[(agency_id, m)] for m, n in counted.items()}
+
+    def assigned(self, agency_id: str, member: str) -> None:
+        """The batch gives ``member`` one more case (stored with the batch, if at all)."""
+        self._pending[(agency_id, member)] += 1

@@ -20,7 +20,7 @@ from services.respond.domain.cases import (
 from services.respond.domain.escalation import refreshed
 from services.respond.domain.routing import route
 from services.respond.domain.sla import SlaClock
-from services.respond.loads import AssigneeLoads
+from services.respond.loads import AssigneeLoads, BatchLoads
 from services.respond.ports import CASES, CaseQuery, CaseRepository, Publisher, StoredCase
 from shared.config import Agency, AgoraConfig
 from shared.errors import Forbidden, InvalidInput, NotFound, Transient
@@ -41,6 +41,26 @@ class Threaded:
     outcome: Literal["opened", "threaded", "reopened", "edited", "duplicate"]
 
 
+@dataclass(frozen=True)
+class Step:
+    """A message threaded into the conversation's latest case, or the new case it opens, with
+    the outbox entries announcing it."""
+
+    case: Case
+    outcome: Literal["opened", "threaded", "reopened"]
+    entries: list[Document]
+
+
+def agency_of(event: InteractionClassified, config: AgoraConfig) -> Agency:
+    """The interaction's agency; an agency missing from the configuration is refused."""
+    agency = config.agency(event.interaction.agency_id)
+    if agency is None:
+        raise InvalidInput(
+            "unknown_agency", f"No agency {event.interaction.agency_id!r} in the configuration."
+        )
+    return agency
+
+
 async def thread_interaction(
     event: InteractionClassified,
     *,
@@ -56,41 +76,54 @@ async def thread_interaction(
     Idempotent: a redelivered interaction changes nothing and re-publishes what its case still
     has pending; a crash between store and publish is healed by that redelivery.
     """
+    agency = agency_of(event, config)
     interaction = event.interaction
-    agency = config.agency(interaction.agency_id)
-    if agency is None:
-        raise InvalidInput(
-            "unknown_agency", f"No agency {interaction.agency_id!r} in the configuration."
-        )
     existing = await cases.find_by_interaction(interaction_id=event.interaction_id)
     if existing is not None and event.edited_at is not None:
         return await _apply_edit(event, existing, edited_at=event.edited_at, cases=cases)
     if existing is not None:
         await publish_pending(existing, outbox)
-        return _logged(Threaded(existing.case, "duplicate"), interaction.interaction_id)
-    outcome: Literal["opened", "threaded", "reopened"]
+        return logged(Threaded(existing.case, "duplicate"), interaction.interaction_id)
+    loads = loads or AssigneeLoads(cases, ttl_s=0)
     for _ in range(MAX_ATTEMPTS):
         latest = await cases.latest(conversation_key=interaction.conversation_key)
         if latest is not None and latest.case.has_interaction(interaction.interaction_id):
             await publish_pending(latest, outbox)  # a concurrent delivery stored it first
-            return _logged(Threaded(latest.case, "duplicate"), interaction.interaction_id)
-        if latest is not None and (latest.case.is_active or _reopens(latest.case, agency, now)):
-            case, events = _continue(event, latest.case, agency, now=now)
-            outcome = "threaded" if latest.case.is_active else "reopened"
-            entries = case_events.outbox_entries(events, case=case, now=now)
-            stored = await cases.append(case, seen_version=latest.case.version, outbox=entries)
+            return logged(Threaded(latest.case, "duplicate"), interaction.interaction_id)
+        step = await thread_or_open(
+            event, latest.case if latest else None, agency, loads=loads, now=now
+        )
+        if latest is None or step.outcome == "opened":
+            stored = await cases.insert(step.case, outbox=step.entries)
+            if stored and step.case.assignee is not None:
+                loads.assigned(agency.id, step.case.assignee)
         else:
-            loads = loads or AssigneeLoads(cases, ttl_s=0)
-            case, entries = await _open(event, agency, previous=latest, loads=loads, now=now)
-            stored = await cases.insert(case, outbox=entries)
-            if stored and case.assignee is not None:
-                loads.assigned(agency.id, case.assignee)
-            outcome = "opened"
+            stored = await cases.append(
+                step.case, seen_version=latest.case.version, outbox=step.entries
+            )
         if stored:
-            await outbox.publish(CASES, str(case.case_id), entries)
-            return _logged(Threaded(case, outcome), interaction.interaction_id)
+            await outbox.publish(CASES, str(step.case.case_id), step.entries)
+            return logged(Threaded(step.case, step.outcome), interaction.interaction_id)
     # Not the message's fault: redelivery retries it once the case is quiet.
     raise Transient(f"case of {interaction.conversation_key} kept changing; retry later")
+
+
+async def thread_or_open(
+    event: InteractionClassified,
+    latest: Case | None,
+    agency: Agency,
+    *,
+    loads: AssigneeLoads | BatchLoads,
+    now: datetime,
+) -> Step:
+    """The message (not in ``latest``) threaded into the conversation's ``latest`` case if it is
+    active or was resolved lately (reopened); else the next case, routed and assigned."""
+    if latest is not None and (latest.is_active or _reopens(latest, agency, now)):
+        case, events = _continue(event, latest, agency, now=now)
+        outcome: Literal["threaded", "reopened"] = "threaded" if latest.is_active else "reopened"
+        return Step(case, outcome, case_events.outbox_entries(events, case=case, now=now))
+    case, entries = await _open(event, agency, previous=latest, loads=loads, now=now)
+    return Step(case, "opened", entries)
 
 
 def _reopens(case: Case, agency: Agency, now: datetime) -> bool:
@@ -138,9 +171,9 @@ async def _apply_edit(
             stored.case, event.interaction, event.classification, edited_at=edited_at
         )
         if edited is None:
-            return _logged(Threaded(stored.case, "duplicate"), event.interaction_id)
+            return logged(Threaded(stored.case, "duplicate"), event.interaction_id)
         if await cases.save(edited, seen_version=stored.case.version):
-            return _logged(Threaded(edited, "edited"), event.interaction_id)
+            return logged(Threaded(edited, "edited"), event.interaction_id)
         latest = await cases.get(case_id=stored.case.case_id)
         if latest is None:
             break
@@ -152,14 +185,15 @@ async def _open(
     event: InteractionClassified,
     agency: Agency,
     *,
-    previous: StoredCase | None,
-    loads: AssigneeLoads,
+    previous: Case | None,
+    loads: AssigneeLoads | BatchLoads,
     now: datetime,
 ) -> tuple[Case, list[Document]]:
     """A new case for the conversation (the next generation after ``previous``), routed and
     given to the least-loaded member of its team who speaks its language, if any."""
     interaction = event.interaction
-    generation = 0 if previous is None else previous.case.generation + 1
+    generation = 0 if previous is None else previous.generation + 1
+    previous_id = previous.case_id if previous is not None else None
     decision = route(agency, interaction, event.classification)
     case = open_case(
         interaction,
@@ -168,12 +202,11 @@ async def _open(
             agency.id, interaction.channel, interaction.conversation_id, generation
         ),
         generation=generation,
-        previous_case_id=previous.case.case_id if previous is not None else None,
+        previous_case_id=previous_id,
         decision=decision,
         due=SlaClock.of(agency, decision.sla_policy).due_times(now),
         now=now,
     )
-    previous_id = previous.case.case_id if previous is not None else None
     events: list[Event] = case_events.opened(event, case, previous_case_id=previous_id, now=now)
     team = agency.team(decision.team)
     if team is not None and team.members:
@@ -199,7 +232,8 @@ async def publish_pending(stored: StoredCase, outbox: Publisher) -> None:
         await outbox.publish(CASES, str(stored.case.case_id), stored.pending)
 
 
-def _logged(threaded: Threaded, interaction_id: UUID) -> Threaded:
+def logged(threaded: Threaded, interaction_id: UUID) -> Threaded:
+    """``threaded``, once logged (one line per interaction)."""
     case = threaded.case
     log.info(
         "interaction_threaded",
