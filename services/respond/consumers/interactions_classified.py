@@ -1,15 +1,16 @@
-"""Threads every classified interaction into its case."""
+"""Threads every classified interaction into its case, a fetched batch at a time."""
 
 from typing import Annotated
 
 from faststream import Context
-from faststream.kafka import KafkaRouter
+from faststream.kafka import KafkaMessage, KafkaRouter
+from pydantic import TypeAdapter
 
-from services.respond import usecases
+from services.respond.batch_threading import thread_interactions
 from services.respond.instruments import RespondInstruments
 from services.respond.loads import AssigneeLoads
 from services.respond.ports import CaseRepository, Publisher
-from shared.bus import consumer_options
+from shared.bus import DeadLetters, batch_consumer_options, isolate_failures, parse_or_dead_letter
 from shared.clock import utc_now
 from shared.config import ConfigSource
 from shared.events import InteractionClassified
@@ -17,18 +18,31 @@ from shared.topics import Topic
 
 GROUP = "respond"
 router = KafkaRouter()
+EVENT = TypeAdapter(InteractionClassified)
 
 
-@router.subscriber(Topic.INTERACTIONS_CLASSIFIED, **consumer_options(group=GROUP))
-async def on_interaction_classified(
-    event: InteractionClassified,
+@router.subscriber(Topic.INTERACTIONS_CLASSIFIED, **batch_consumer_options(group=GROUP))
+async def on_interactions_classified(
+    bodies: list[bytes],
+    message: KafkaMessage,
     cases: Annotated[CaseRepository, Context("cases")],
     outbox: Annotated[Publisher, Context("outbox")],
     config: Annotated[ConfigSource, Context("config_source")],
     loads: Annotated[AssigneeLoads, Context("loads")],
     instruments: Annotated[RespondInstruments, Context("instruments")],
+    dead_letters: Annotated[DeadLetters, Context("dead_letters")],
 ) -> None:
-    threaded = await usecases.thread_interaction(
-        event, cases=cases, outbox=outbox, config=config.current, now=utc_now(), loads=loads
+    """A record that is no classified interaction goes to the DLQ; the others are threaded
+    together (one by one, dead-lettering what fails, if the batch fails for good)."""
+    records, events = await parse_or_dead_letter(
+        message.raw_message, bodies, EVENT, dead_letters=dead_letters, group=GROUP
     )
-    instruments.observe_threaded(threaded)
+
+    async def thread(batch: list[InteractionClassified]) -> None:
+        threaded = await thread_interactions(
+            batch, cases=cases, outbox=outbox, config=config.current, now=utc_now(), loads=loads
+        )
+        for each in threaded:
+            instruments.observe_threaded(each)
+
+    await isolate_failures(records, events, thread, dead_letters=dead_letters, group=GROUP)
