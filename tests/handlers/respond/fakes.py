@@ -28,7 +28,8 @@ class FakeCaseRepository:
     """Cases with their pending outbox entries; one id, one (conversation, generation).
 
     Like the Mongo adapter: ``append`` and ``save`` are optimistic on the case version and never
-    write deliveries; ``save_delivery`` writes one delivery, optimistic on its own counter.
+    write deliveries; ``save_delivery`` writes one delivery, optimistic on its own counter. The
+    batch writes (``insert_many``, ``save_many``) are those single writes one after the other.
     """
 
     def __init__(self) -> None:
