@@ -177,6 +177,24 @@ async def isolate_failures(
             await dead_letters.send(record, group=group, error=error)
 
 
+async def handle_batch(
+    records: Sequence[ConsumerRecord[Any, Any]],
+    bodies: Sequence[bytes],
+    adapter: TypeAdapter[T],
+    handle: Callable[[list[T]], Awaitable[object]],
+    *,
+    dead_letters: DeadLetters,
+    group: str,
+) -> None:
+    """What a batch subscriber does with what it fetched: a body that ``adapter`` does not
+    parse goes to the DLQ; the others are handled together (``isolate_failures``)."""
+    kept, items = await parse_or_dead_letter(
+        records, bodies, adapter, dead_letters=dead_letters, group=group
+    )
+    if items:
+        await isolate_failures(kept, items, handle, dead_letters=dead_letters, group=group)
+
+
 class _DeadLetterScope(BaseMiddleware):
     def __init__(self, msg: Any, /, *, context: Any, owner: DeadLetters) -> None:
         super().__init__(msg, context=context)

@@ -9,7 +9,7 @@ from pydantic import TypeAdapter
 from services.classify import usecases
 from services.classify.instruments import ClassifyInstruments
 from services.classify.store import CLASSIFICATIONS, MongoClassificationStore
-from shared.bus import DeadLetters, batch_consumer_options, isolate_failures, parse_or_dead_letter
+from shared.bus import DeadLetters, batch_consumer_options, handle_batch
 from shared.clock import utc_now
 from shared.events import InteractionEdited, InteractionEvent, InteractionReceived
 from shared.outbox import Outbox
@@ -33,9 +33,6 @@ async def on_interactions_received(
 ) -> None:
     """A record that is no interaction event goes to the DLQ; the others are classified
     together (one by one, dead-lettering what fails, if the batch fails for good)."""
-    records, events = await parse_or_dead_letter(
-        message.raw_message, bodies, EVENT, dead_letters=dead_letters, group=GROUP
-    )
 
     async def classify(batch: list[InteractionReceived | InteractionEdited]) -> None:
         classified = await usecases.classify_batch(
@@ -53,4 +50,6 @@ async def on_interactions_received(
                 event.agency_id, verdicts.topic.label, verdicts.urgency.label
             ).inc()
 
-    await isolate_failures(records, events, classify, dead_letters=dead_letters, group=GROUP)
+    await handle_batch(
+        message.raw_message, bodies, EVENT, classify, dead_letters=dead_letters, group=GROUP
+    )

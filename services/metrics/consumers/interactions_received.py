@@ -6,9 +6,9 @@ from faststream.kafka import KafkaMessage, KafkaRouter
 from pydantic import TypeAdapter
 
 from services.metrics import usecases
-from services.metrics.consumers import GROUP, record_batch
+from services.metrics.consumers import GROUP
 from services.metrics.deps import DeadLettersContext, InstrumentsContext, StoreContext
-from shared.bus import batch_consumer_options
+from shared.bus import batch_consumer_options, handle_batch
 from shared.clock import utc_now
 from shared.events import InteractionEdited, InteractionEvent, InteractionReceived
 from shared.topics import Topic
@@ -31,4 +31,6 @@ async def on_interactions_received(
         instruments=instruments,
         now=utc_now(),
     )
-    await record_batch(bodies, message, EVENT, record, dead_letters=dead_letters)
+    await handle_batch(
+        message.raw_message, bodies, EVENT, record, dead_letters=dead_letters, group=GROUP
+    )

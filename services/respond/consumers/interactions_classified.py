@@ -10,7 +10,7 @@ from services.respond.batch_threading import thread_interactions
 from services.respond.instruments import RespondInstruments
 from services.respond.loads import AssigneeLoads
 from services.respond.ports import CaseRepository, Publisher
-from shared.bus import DeadLetters, batch_consumer_options, isolate_failures, parse_or_dead_letter
+from shared.bus import DeadLetters, batch_consumer_options, handle_batch
 from shared.clock import utc_now
 from shared.config import ConfigSource
 from shared.events import InteractionClassified
@@ -34,9 +34,6 @@ async def on_interactions_classified(
 ) -> None:
     """A record that is no classified interaction goes to the DLQ; the others are threaded
     together (one by one, dead-lettering what fails, if the batch fails for good)."""
-    records, events = await parse_or_dead_letter(
-        message.raw_message, bodies, EVENT, dead_letters=dead_letters, group=GROUP
-    )
 
     async def thread(batch: list[InteractionClassified]) -> None:
         threaded = await thread_interactions(
@@ -45,4 +42,6 @@ async def on_interactions_classified(
         for each in threaded:
             instruments.observe_threaded(each)
 
-    await isolate_failures(records, events, thread, dead_letters=dead_letters, group=GROUP)
+    await handle_batch(
+        message.raw_message, bodies, EVENT, thread, dead_letters=dead_letters, group=GROUP
+    )
