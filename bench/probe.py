@@ -4,8 +4,8 @@
 ``GET /cases?conversation_id=...`` until the conversation's case shows the message (its
 ``message_count`` reaches the message's position + 1). Latency is from the moment the webhook
 left the client to the first answer that shows it, so it is an upper bound by at most one poll
-interval (100 ms for two seconds, then 250 ms, then 1 s after 10 s). Each poll costs respond a
-search of its cases (no index serves ``conversation_id``), so probes stay few.
+interval (100 ms for two seconds, then 250 ms, then 1 s after 10 s). Each poll costs respond an
+indexed search and a count of its cases, so probes stay few.
 
 ``routed_latencies``: every interaction's time from ingest's reception to respond threading it
 into its case, read after a phase from respond's published-event log (the benchmark only reads

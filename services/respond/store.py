@@ -125,6 +125,8 @@ class MongoCaseRepository:
             [("agency_id", ASCENDING), ("assignee", ASCENDING), (ACTIVE, ASCENDING)]
         )
         await self.collection.create_index([(NEXT_CHECK, ASCENDING)])
+        # ``GET /cases?conversation_id=``: the case of a conversation, without a collection scan.
+        await self.collection.create_index([("conversation_id", ASCENDING)])
 
     async def get(self, *, case_id: UUID) -> StoredCase | None:
         doc = await self.collection.find_one({"_id": str(case_id)})
@@ -271,8 +273,13 @@ class MongoCaseRepository:
         self, query: CaseQuery, *, agency_ids: Sequence[str], teams: Sequence[str]
     ) -> tuple[list[Case], int]:
         wanted = [t for t in teams if query.team is None or t == query.team]
-        filters: Document = {"agency_id": {"$in": list(agency_ids)}, "team": {"$in": wanted}}
-        for field in ("status", "priority", "channel", "assignee", "conversation_id", "escalation"):
+        filters: Document = {}
+        if query.conversation_id is not None:
+            # First: SecantusDB picks its index from the filter's first field (a scan of every
+            # case otherwise, ~0.6 s per search at 20,000 cases); MongoDB ignores the order.
+            filters["conversation_id"] = query.conversation_id
+        filters |= {"agency_id": {"$in": list(agency_ids)}, "team": {"$in": wanted}}
+        for field in ("status", "priority", "channel", "assignee", "escalation"):
             if (value := getattr(query, field)) is not None:
                 filters[field] = value
         if query.tag is not None:

@@ -819,6 +819,21 @@ async def test_a_reply_on_a_stale_version_is_a_conflict_carrying_the_current_cas
     assert raised.value.extra["case"]["version"] == 2
 
 
+async def test_each_search_of_the_api_and_the_workers_has_its_index(
+    request: pytest.FixtureRequest,
+) -> None:
+    async with fresh_database(request) as db:
+        await MongoCaseRepository(db).ensure_indexes()
+        indexes = (await db["cases"].index_information()).values()
+        keys = [[field for field, _ in i["key"]] for i in indexes]
+
+    assert ["conversation_id"] in keys  # GET /cases?conversation_id=
+    assert ["interaction_ids"] in keys  # redeliveries
+    assert ["conversation_key", "generation"] in keys  # the latest case of a conversation
+    assert ["agency_id", "assignee", "active"] in keys  # members' open cases
+    assert ["next_check_at"] in keys  # the SLA watch
+
+
 # -- tokens ------------------------------------------------------------------------------------
 
 
