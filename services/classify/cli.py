@@ -16,20 +16,10 @@ from services.classify.training.cli import (
     train_command,
 )
 from shared.config import ConfigError, load_config
+from shared.events import Classification
 
 BATCH = 256
-DIMENSIONS = (
-    "language",
-    "topic",
-    "intent",
-    "sentiment",
-    "urgency",
-    "toxicity",
-    "spam",
-    "misinformation",
-    "crisis_relevance",
-    "crisis_info_type",
-)
+DIMENSIONS = Classification.dimensions()
 
 
 def _lines(stream: Any) -> Iterator[tuple[int, dict[str, Any]]]:

@@ -67,19 +67,7 @@ def _document(event: InteractionClassified, now: datetime) -> Document:
         "agency_id": event.agency_id,
         "event_id": str(event.event_id),
         "classified_at": event.occurred_at,
-        "labels": {
-            name: getattr(c, name).label
-            for name in (
-                "language",
-                "topic",
-                "intent",
-                "sentiment",
-                "urgency",
-                "toxicity",
-                "spam",
-                "misinformation",
-            )
-        },
+        "labels": c.labels(),
         "personal_data_types": sorted({f.type for f in c.personal_data}),
         OUTBOX_FIELD: entries,
     }

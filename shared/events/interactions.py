@@ -137,6 +137,15 @@ class Classification(_Value):
     personal_data: tuple[PersonalDataFinding, ...] = ()
     redacted_text: str = ""
 
+    @classmethod
+    def dimensions(cls) -> tuple[str, ...]:
+        """The names of the labelled dimensions (every ``Verdict`` field), in order."""
+        return tuple(n for n, f in cls.model_fields.items() if f.annotation is Verdict)
+
+    def labels(self) -> dict[str, str]:
+        """Each dimension's label."""
+        return {name: getattr(self, name).label for name in self.dimensions()}
+
 
 class InteractionClassified(Event):
     """The interaction with its classification; analytics read only ``redacted_text``."""

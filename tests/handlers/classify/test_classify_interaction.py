@@ -10,6 +10,7 @@ from faststream.kafka import KafkaBroker, TestKafkaBroker
 from services.classify.consumers import interactions_received
 from services.classify.instruments import ClassifyInstruments
 from services.classify.pipeline import AgencyKnowledge
+from services.classify.store import _document
 from services.classify.usecases import classify_batch
 from shared.bus import DeadLetters
 from shared.events import InteractionClassified, InteractionReceived
@@ -190,3 +191,23 @@ async def test_a_record_that_is_no_event_goes_to_the_dlq_and_its_batch_is_classi
         )
         dead.mock.assert_called_once_with({"not": "an event"})
     assert list(store.saved) == [str(interaction_id("lyon", "generic", "m2"))]
+
+
+async def test_the_stored_labels_cover_every_dimension_of_the_classification() -> None:
+    [event] = await classify_batch(
+        [_received()],
+        store=FakeStore(),
+        outbox=FakeOutbox(),
+        collection="c",
+        knowledge={},
+        models=None,
+        now=NOW,
+    )
+    labels = _document(event, NOW)["labels"]
+
+    assert set(labels) == set(type(event.classification).model_fields) - {
+        "personal_data",
+        "redacted_text",
+    }
+    assert labels["topic"] == "roads"
+    assert {"crisis_relevance", "crisis_info_type"} <= set(labels)
